@@ -1,0 +1,51 @@
+# PromptVault: every install step lives here, so a clean clone needs nothing by hand.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export AWS_ACCOUNT_ID_ENDPOINT_MODE := disabled
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+UV_BIN := $(HOME)/.local/bin
+UV := $(shell command -v uv 2>/dev/null || echo $(UV_BIN)/uv)
+PY := .venv/bin/python
+STAGE ?= dev
+PORT ?= 3000
+
+.PHONY: help install run test lint format unit bench synth deploy openapi reindex clean
+
+help:
+	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(UV):
+	python3 -m pip install --user --quiet --disable-pip-version-check uv
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+install: .venv/.synced ## install Python, dependencies and tools (idempotent)
+
+run: install ## start the whole product locally on 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(PY) -m infra.local
+
+lint: install ## ruff (lint + format check) and mypy
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy layers functions infra
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+test: lint ## lint, then the whole test suite
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+unit: install
+	$(PY) -m pytest tests/unit tests/integration
+
+bench: install ## benchmarks: prints tables, writes bench/results.json
+	$(PY) -m bench
+
+openapi: install ## regenerate docs/openapi.json from the resolvers
+	$(PY) -m promptvault.web.openapi > docs/openapi.json
+
+clean:
+	rm -rf .venv cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,17 @@
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from promptvault.prompts import service
+from promptvault.prompts.schemas import PromptCreate, PromptOut
+from promptvault.prompts.views import prompt_out
+from promptvault.web.caller import require_caller
+from promptvault.web.responses import documented, ok
+
+router = Router()
+
+
+@router.post(
+    "/v1/prompts", responses=documented(PromptOut, 201, errors=(401, 413)), tags=["prompts"]
+)
+def create_prompt(body: PromptCreate) -> Response[str]:
+    head = service.create_prompt(require_caller(), body)
+    return ok(prompt_out(head), status=201, headers={"ETag": service.etag(head)})

@@ -1,0 +1,25 @@
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, list_my_prompts
+from promptvault.prompts.schemas import PromptOut, Status, Visibility
+from promptvault.prompts.views import prompt_out
+from promptvault.web.caller import require_caller
+from promptvault.web.responses import documented, ok
+
+router = Router()
+
+
+@router.get(
+    "/v1/users/me/prompts", responses=documented(list[PromptOut], errors=(401,)), tags=["users"]
+)
+def my_prompts(
+    status: Annotated[Status | None, Query()] = None,
+    visibility: Annotated[Visibility | None, Query()] = None,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> Response[str]:
+    items, meta = list_my_prompts(require_caller(), status, visibility, cursor, limit)
+    return ok([prompt_out(p) for p in items], meta=meta)

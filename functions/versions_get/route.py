@@ -1,0 +1,19 @@
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from promptvault.prompts import service
+from promptvault.prompts.schemas import VersionOut
+from promptvault.prompts.views import version_out
+from promptvault.web.caller import current_caller
+from promptvault.web.responses import documented, ok
+
+router = Router()
+
+
+@router.get(
+    "/v1/prompts/<id>/versions/<n>",
+    responses=documented(VersionOut, errors=(404,)),
+    tags=["versions"],
+)
+def get_version(id: str, n: str) -> Response[str]:
+    version = service.get_version(current_caller(), id, service.version_number(n))
+    return ok(version_out(version))

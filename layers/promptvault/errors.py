@@ -1,0 +1,63 @@
+"""Domain errors: each has a stable code clients can switch on and the HTTP status it maps to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    code = "INTERNAL_ERROR"
+    status = 500
+
+    def __init__(self, message: str, details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class BadRequest(DomainError):
+    code, status = "BAD_REQUEST", 400
+
+
+class InvalidCursor(DomainError):
+    code, status = "INVALID_CURSOR", 400
+
+
+class Unauthorized(DomainError):
+    code, status = "UNAUTHORIZED", 401
+
+
+class Forbidden(DomainError):
+    code, status = "FORBIDDEN", 403
+
+
+class NotFound(DomainError):
+    code, status = "NOT_FOUND", 404
+
+
+class Conflict(DomainError):
+    code, status = "CONFLICT", 409
+
+
+class PreconditionFailed(DomainError):
+    code, status = "PRECONDITION_FAILED", 412
+
+
+class PayloadTooLarge(DomainError):
+    code, status = "PAYLOAD_TOO_LARGE", 413
+
+
+class ValidationFailed(DomainError):
+    code, status = "VALIDATION_ERROR", 422
+
+
+class PreconditionRequired(DomainError):
+    code, status = "PRECONDITION_REQUIRED", 428
+
+
+class RateLimited(DomainError):
+    code, status = "RATE_LIMITED", 429
+
+
+def field_error(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, [{"field": field, "message": message}])

@@ -1,0 +1,170 @@
+"""Accounts over Cognito: sign-up (with unique usernames), confirmation, login, refresh and
+password reset. Cognito errors become domain errors here, in one place."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from promptvault.data.models import UserItem
+from promptvault.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    RateLimited,
+    Unauthorized,
+    ValidationFailed,
+    field_error,
+)
+from promptvault.settings import get_settings
+from promptvault.users import repository as users
+
+
+@lru_cache(maxsize=1)
+def _cognito() -> Any:
+    return boto3.client("cognito-idp", region_name=get_settings().region)
+
+
+def _client_id() -> str:
+    return get_settings().user_pool_client_id
+
+
+def _map(error: ClientError) -> DomainError:
+    code = error.response.get("Error", {}).get("Code", "")
+    message = error.response.get("Error", {}).get("Message", "")
+    if code == "InvalidPasswordException":
+        return field_error("password", message or "The password does not meet the policy")
+    if code in {"CodeMismatchException", "ExpiredCodeException"}:
+        return field_error("code", "The code is wrong or has expired")
+    if code in {"NotAuthorizedException", "UserNotFoundException"}:
+        return Unauthorized("Wrong email or password, or the token has expired")
+    if code == "UserNotConfirmedException":
+        return Forbidden("Confirm your email address first (POST /v1/auth/confirm)")
+    if code == "UsernameExistsException":
+        return Conflict(
+            "An account with this email already exists", [{"field": "email", "message": "taken"}]
+        )
+    if code in {
+        "TooManyRequestsException",
+        "LimitExceededException",
+        "TooManyFailedAttemptsException",
+    }:
+        return RateLimited("Too many attempts; wait and try again")
+    if code == "InvalidParameterException":
+        return ValidationFailed(message or "The request is not valid")
+    raise error
+
+
+def sign_up(email: str, password: str, username: str) -> dict[str, Any]:
+    email = email.lower()
+    try:
+        users.reserve(username, email)
+    except users.Taken as taken:
+        raise Conflict(
+            f"That {taken.field} is already in use", [{"field": taken.field, "message": "taken"}]
+        ) from taken
+    settings = get_settings()
+    try:
+        result = _cognito().sign_up(
+            ClientId=_client_id(),
+            Username=email,
+            Password=password,
+            UserAttributes=[{"Name": "email", "Value": email}],
+        )
+        confirmed = bool(result.get("UserConfirmed"))
+        if settings.auto_confirm_signup and not confirmed:
+            # What the pre-sign-up trigger does on AWS, done here where no trigger runs.
+            _cognito().admin_confirm_sign_up(UserPoolId=settings.user_pool_id, Username=email)
+            confirmed = True
+    except ClientError as error:
+        users.release(username, email)
+        raise _map(error) from error
+    now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    profile = UserItem(
+        f"USER#{result['UserSub']}",
+        users.PROFILE,
+        user_id=result["UserSub"],
+        username=username,
+        email=email,
+        created_at=now,
+    )
+    users.create_profile(profile, username, email)
+    return {**profile_view(profile), "confirmed": confirmed}
+
+
+def profile_view(profile: UserItem) -> dict[str, Any]:
+    return {
+        "id": profile.user_id,
+        "username": profile.username,
+        "email": profile.email,
+        "display_name": profile.display_name,
+        "created_at": profile.created_at,
+    }
+
+
+def confirm(email: str, code: str) -> None:
+    try:
+        _cognito().confirm_sign_up(
+            ClientId=_client_id(), Username=email.lower(), ConfirmationCode=code
+        )
+    except ClientError as error:
+        raise _map(error) from error
+
+
+def _tokens(result: dict[str, Any], refresh_token: str | None = None) -> dict[str, Any]:
+    auth = result["AuthenticationResult"]
+    return {
+        "access_token": auth["AccessToken"],
+        "id_token": auth["IdToken"],
+        "refresh_token": auth.get("RefreshToken", refresh_token),
+        "expires_in": auth["ExpiresIn"],
+    }
+
+
+def login(email: str, password: str) -> dict[str, Any]:
+    try:
+        result = _cognito().initiate_auth(
+            ClientId=_client_id(),
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": email.lower(), "PASSWORD": password},
+        )
+    except ClientError as error:
+        raise _map(error) from error
+    return _tokens(result)
+
+
+def refresh(refresh_token: str) -> dict[str, Any]:
+    try:
+        result = _cognito().initiate_auth(
+            ClientId=_client_id(),
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": refresh_token},
+        )
+    except ClientError as error:
+        raise _map(error) from error
+    return _tokens(result, refresh_token)
+
+
+def forgot_password(email: str) -> None:
+    """Always accepted, so the answer never tells whether an account exists."""
+    try:
+        _cognito().forgot_password(ClientId=_client_id(), Username=email.lower())
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") not in {
+            "UserNotFoundException",
+            "InvalidParameterException",
+        }:
+            raise _map(error) from error
+
+
+def reset_password(email: str, code: str, password: str) -> None:
+    try:
+        _cognito().confirm_forgot_password(
+            ClientId=_client_id(), Username=email.lower(), ConfirmationCode=code, Password=password
+        )
+    except ClientError as error:
+        raise _map(error) from error

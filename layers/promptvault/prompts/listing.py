@@ -1,0 +1,55 @@
+"""Cursor-paginated listings. Each cursor is bound to its listing's scope (who, which filters)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from promptvault.data.models import PromptItem
+from promptvault.prompts import repository as repo
+from promptvault.prompts.service import find_prompt
+from promptvault.web.caller import Caller
+from promptvault.web.cursor import decode_cursor, page_meta
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+def list_versions(
+    caller: Caller | None, id_or_slug: str, cursor: str | None, limit: int
+) -> tuple[list[Any], dict[str, Any]]:
+    head = find_prompt(id_or_slug, caller)
+    scope = f"versions:{head.prompt_id}"
+    items, last = repo.query_versions(head.prompt_id, limit, decode_cursor(cursor, scope))
+    return items, page_meta(last, scope)
+
+
+def list_my_prompts(
+    caller: Caller, status: str | None, visibility: str | None, cursor: str | None, limit: int
+) -> tuple[list[PromptItem], dict[str, Any]]:
+    scope = f"mine:{caller.user_id}:{status or ''}:{visibility or ''}"
+    condition = None
+    if status:
+        condition = PromptItem.status == status
+    if visibility:
+        by_visibility = PromptItem.visibility == visibility
+        condition = by_visibility if condition is None else condition & by_visibility
+    items, last = repo.query_owner_prompts(
+        caller.user_id, limit, decode_cursor(cursor, scope), condition
+    )
+    return items, page_meta(last, scope)
+
+
+def list_public(
+    category: str | None, model: str | None, tag: str | None, cursor: str | None, limit: int
+) -> tuple[list[PromptItem], dict[str, Any]]:
+    scope = f"feed:{category or ''}:{model or ''}:{tag or ''}"
+    condition = None
+    for clause in (
+        PromptItem.category == category if category else None,
+        PromptItem.model == model if model else None,
+        PromptItem.tags.contains(tag) if tag else None,
+    ):
+        if clause is not None:
+            condition = clause if condition is None else condition & clause
+    items, last = repo.query_feed(limit, decode_cursor(cursor, scope), condition)
+    return items, page_meta(last, scope)

@@ -1,0 +1,215 @@
+"""Request and response bodies of the prompt endpoints (pydantic v2)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+from slugify import slugify
+
+from promptvault.reference import category_slugs, model_slugs
+from promptvault.web.responses import ApiModel
+
+Visibility = Literal["public", "private", "unlisted"]
+Status = Literal["draft", "published", "archived"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_VARIABLE_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
+
+MAX_TAGS = 5
+MAX_TAG_LENGTH = 30
+
+
+def _no_control_chars(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _single_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line")
+    return value
+
+
+def _known_category(value: str) -> str:
+    if value not in category_slugs():
+        raise ValueError("is not a known category (see GET /v1/categories)")
+    return value
+
+
+def _known_model(value: str) -> str:
+    if value not in model_slugs():
+        raise ValueError("is not a known model (see GET /v1/models)")
+    return value
+
+
+def _normalise_tags(tags: list[str]) -> list[str]:
+    seen: list[str] = []
+    for tag in tags:
+        if len(tag) > MAX_TAG_LENGTH:
+            raise ValueError(f"each tag must be at most {MAX_TAG_LENGTH} characters")
+        slug = slugify(tag, max_length=MAX_TAG_LENGTH)
+        if not slug:
+            raise ValueError(f"tag {tag!r} has no letters or digits")
+        if slug not in seen:
+            seen.append(slug)
+    return seen
+
+
+Text = Annotated[str, AfterValidator(_no_control_chars)]
+Title = Annotated[
+    str,
+    Field(min_length=5, max_length=100),
+    AfterValidator(_single_line),
+    AfterValidator(_no_control_chars),
+]
+Content = Annotated[str, Field(min_length=20, max_length=10_000), AfterValidator(_no_control_chars)]
+Description = Annotated[str, Field(max_length=500), AfterValidator(_no_control_chars)]
+LongText = Annotated[str, Field(max_length=10_000), AfterValidator(_no_control_chars)]
+Category = Annotated[str, Field(max_length=64), AfterValidator(_known_category)]
+ModelSlug = Annotated[str, Field(max_length=64), AfterValidator(_known_model)]
+Tags = Annotated[
+    list[Annotated[str, Field(max_length=MAX_TAG_LENGTH)]],
+    Field(max_length=MAX_TAGS),
+    AfterValidator(_normalise_tags),
+]
+ChangeMessage = Annotated[
+    str, Field(max_length=500), AfterValidator(_single_line), AfterValidator(_no_control_chars)
+]
+
+
+class VariableIn(ApiModel):
+    name: Annotated[str, Field(pattern=_VARIABLE_NAME)]
+    description: Annotated[str, Field(max_length=200), AfterValidator(_no_control_chars)] | None = (
+        None
+    )
+    default: Annotated[str, Field(max_length=1000), AfterValidator(_no_control_chars)] | None = None
+
+
+Variables = Annotated[list[VariableIn], Field(max_length=20)]
+
+
+def variables_problem(variables: list[VariableIn], content: str) -> str | None:
+    """Why these variables do not fit this content, or None when they do."""
+    names = [v.name for v in variables]
+    if len(set(names)) != len(names):
+        return "variable names must be unique"
+    missing = [n for n in names if not re.search(r"\{\{\s*" + re.escape(n) + r"\s*\}\}", content)]
+    if missing:
+        return f"not used in content as {{{{name}}}}: {', '.join(missing)}"
+    return None
+
+
+class PromptCreate(ApiModel):
+    title: Title
+    content: Content
+    description: Description | None = None
+    instructions: LongText | None = None
+    example_output: LongText | None = None
+    variables: Variables = []
+    category: Category | None = None
+    model: ModelSlug | None = None
+    tags: Tags = []
+    visibility: Visibility = "public"
+    status: Status = "published"
+
+    @model_validator(mode="after")
+    def _variables_fit_content(self) -> PromptCreate:
+        problem = variables_problem(self.variables, self.content)
+        if problem:
+            raise ValueError(f"variables: {problem}")
+        return self
+
+
+class PromptUpdate(ApiModel):
+    title: Title | None = None
+    content: Content | None = None
+    description: Description | None = None
+    instructions: LongText | None = None
+    example_output: LongText | None = None
+    variables: Variables | None = None
+    category: Category | None = None
+    model: ModelSlug | None = None
+    tags: Tags | None = None
+    visibility: Visibility | None = None
+    status: Status | None = None
+    change_message: ChangeMessage | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> PromptUpdate:
+        if not (self.model_fields_set - {"change_message"}):
+            raise ValueError("send at least one field to change")
+        return self
+
+
+class RestoreRequest(ApiModel):
+    change_message: ChangeMessage | None = None
+
+
+class VariableOut(ApiModel):
+    name: str
+    description: str | None = None
+    default: str | None = None
+
+
+class PromptOut(ApiModel):
+    id: str
+    slug: str
+    owner_id: str
+    title: str
+    description: str | None
+    content: str
+    instructions: str | None
+    example_output: str | None
+    variables: list[VariableOut]
+    category: str | None
+    model: str | None
+    tags: list[str]
+    visibility: Visibility
+    status: Status
+    version: int
+    created_at: str
+    updated_at: str
+
+
+class VersionOut(ApiModel):
+    prompt_id: str
+    version: int
+    title: str
+    description: str | None
+    content: str
+    instructions: str | None
+    example_output: str | None
+    variables: list[VariableOut]
+    category: str | None
+    model: str | None
+    tags: list[str]
+    change_message: str | None
+    restored_from: int | None
+    author_id: str
+    created_at: str
+
+
+class VersionSummary(ApiModel):
+    version: int
+    title: str
+    change_message: str | None
+    restored_from: int | None
+    author_id: str
+    created_at: str
+
+
+class FieldChange(ApiModel):
+    field: str
+    before: object
+    after: object
+
+
+class DiffOut(ApiModel):
+    prompt_id: str
+    from_version: int
+    to_version: int
+    content_diff: str
+    changes: list[FieldChange]

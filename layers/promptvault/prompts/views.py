@@ -1,0 +1,66 @@
+"""Item → response model conversions."""
+
+from __future__ import annotations
+
+from promptvault.data.models import PromptItem, VersionItem
+from promptvault.prompts.schemas import PromptOut, VariableOut, VersionOut, VersionSummary
+
+
+def _variables(item: PromptItem | VersionItem) -> list[VariableOut]:
+    return [
+        VariableOut(name=v.name, description=v.description, default=v.default)
+        for v in item.variables or []
+    ]
+
+
+def prompt_out(head: PromptItem) -> PromptOut:
+    return PromptOut(
+        id=head.prompt_id,
+        slug=head.slug,
+        owner_id=head.owner_id,
+        title=head.title,
+        description=head.description,
+        content=head.content,
+        instructions=head.instructions,
+        example_output=head.example_output,
+        variables=_variables(head),
+        category=head.category,
+        model=head.model,
+        tags=sorted(head.tags or ()),
+        visibility=head.visibility,  # type: ignore[arg-type]
+        status=head.status,  # type: ignore[arg-type]
+        version=head.version,
+        created_at=head.created_at,
+        updated_at=head.updated_at,
+    )
+
+
+def version_out(version: VersionItem) -> VersionOut:
+    return VersionOut(
+        prompt_id=version.prompt_id,
+        version=version.number,
+        title=version.title,
+        description=version.description,
+        content=version.content,
+        instructions=version.instructions,
+        example_output=version.example_output,
+        variables=_variables(version),
+        category=version.category,
+        model=version.model,
+        tags=sorted(version.tags or ()),
+        change_message=version.change_message,
+        restored_from=version.restored_from,
+        author_id=version.author_id,
+        created_at=version.created_at,
+    )
+
+
+def version_summary(version: VersionItem) -> VersionSummary:
+    return VersionSummary(
+        version=version.number,
+        title=version.title,
+        change_message=version.change_message,
+        restored_from=version.restored_from,
+        author_id=version.author_id,
+        created_at=version.created_at,
+    )

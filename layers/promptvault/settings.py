@@ -1,0 +1,55 @@
+"""Typed settings read once from the environment (set by CDK on AWS, by the local runtime here)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    stage: str
+    region: str
+    table_name: str
+    user_pool_id: str
+    user_pool_client_id: str
+    jwks_url: str
+    token_issuer: str
+    auto_confirm_signup: bool
+    cursor_secret: str
+    dynamodb_endpoint: str | None
+    max_body_bytes: int
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+        pool_id = os.environ.get("USER_POOL_ID", "")
+        issuer = os.environ.get(
+            "TOKEN_ISSUER", f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+        )
+        return cls(
+            stage=os.environ.get("STAGE", "local"),
+            region=region,
+            table_name=os.environ.get("TABLE_NAME", "promptvault-local"),
+            user_pool_id=pool_id,
+            user_pool_client_id=os.environ.get("USER_POOL_CLIENT_ID", ""),
+            jwks_url=os.environ.get("JWKS_URL", f"{issuer}/.well-known/jwks.json"),
+            token_issuer=issuer,
+            auto_confirm_signup=_flag("AUTO_CONFIRM_SIGNUP"),
+            cursor_secret=os.environ.get("CURSOR_SECRET", ""),
+            dynamodb_endpoint=os.environ.get("DYNAMODB_ENDPOINT") or None,
+            max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", "65536")),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

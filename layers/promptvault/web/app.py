@@ -1,0 +1,117 @@
+"""Builds one function's handler: resolver, error envelope, auth, body limit, observability."""
+
+from __future__ import annotations
+
+import base64
+import importlib
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+
+from promptvault.catalogue import Route, by_function
+from promptvault.errors import DomainError, PayloadTooLarge
+from promptvault.web.caller import Caller, bind_caller, unbind_caller
+from promptvault.web.envelope import JSON, error_body, error_response
+
+logger = Logger(service="promptvault")
+metrics = Metrics(namespace="PromptVault", service="promptvault")
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:] or parts
+    return ".".join(parts)
+
+
+def _validation_response(exc: RequestValidationError) -> Response[str]:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return Response(400, JSON, error_body("BAD_REQUEST", "The body is not valid JSON"))
+    details = [{"field": _field_name(tuple(e.get("loc", ()))), "message": e["msg"]} for e in errors]
+    return Response(422, JSON, error_body("VALIDATION_ERROR", "The request is not valid", details))
+
+
+def make_resolver() -> APIGatewayHttpResolver:
+    """A resolver with pydantic validation and every error mapped to the envelope."""
+    app = APIGatewayHttpResolver(enable_validation=True)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(exc: RequestValidationError) -> Response[str]:
+        metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
+        return _validation_response(exc)
+
+    @app.exception_handler(DomainError)
+    def _domain(exc: DomainError) -> Response[str]:
+        metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
+        return Response(exc.status, JSON, error_body(exc.code, exc.message, exc.details))
+
+    @app.not_found
+    def _missing(_exc: Exception) -> Response[str]:
+        return Response(404, JSON, error_body("NOT_FOUND", "No such route"))
+
+    @app.exception_handler(Exception)
+    def _unexpected(exc: Exception) -> Response[str]:
+        logger.exception("unhandled error")
+        metrics.add_metric(name="ServerError", unit=MetricUnit.Count, value=1)
+        return Response(500, JSON, error_body("INTERNAL_ERROR", "Something went wrong on our side"))
+
+    return app
+
+
+def route_router(function: str) -> Router:
+    module = importlib.import_module(f"functions.{function}.route")
+    router: Router = module.router
+    return router
+
+
+def _body_size(event: dict[str, Any]) -> int:
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        return len(base64.b64decode(body))
+    return len(body.encode())
+
+
+def _caller_for(route: Route, event: dict[str, Any]) -> Caller | None:
+    if route.auth == "public":
+        return None
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    authorization = headers.get("authorization")
+    if authorization is None and route.auth == "user":
+        from promptvault.errors import Unauthorized
+
+        raise Unauthorized("Sign in to do this: send 'Authorization: Bearer <accessToken>'")
+    if authorization is None:
+        return None
+    from promptvault.identity.tokens import caller_from_authorization
+
+    return caller_from_authorization(authorization)
+
+
+def build_handler(function: str) -> Any:
+    route = by_function()[function]
+    resolver = make_resolver()
+    resolver.include_router(route_router(function))
+
+    def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        try:
+            if _body_size(event) > route.max_body_bytes:
+                raise PayloadTooLarge(f"The body exceeds {route.max_body_bytes} bytes")
+            caller = _caller_for(route, event)
+        except DomainError as exc:
+            return error_response(exc.status, exc.code, exc.message, exc.details)
+        token = bind_caller(caller)
+        try:
+            return resolver.resolve(event, context)
+        finally:
+            unbind_caller(token)
+
+    with_metrics = metrics.log_metrics(handle)
+    return logger.inject_lambda_context(
+        with_metrics, correlation_id_path=correlation_paths.API_GATEWAY_HTTP
+    )

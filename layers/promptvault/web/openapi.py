@@ -1,0 +1,121 @@
+"""The OpenAPI document, generated from the functions' resolvers and the route catalogue.
+
+Each function's router supplies its paths, parameters and pydantic schemas; the catalogue
+supplies what the routers cannot know: the auth mode of each route (security), its tag,
+its summary and a stable operationId. ``python -m promptvault.web.openapi`` prints it;
+``make openapi`` commits it as docs/openapi.json and a test fails on drift.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from promptvault.catalogue import ROUTES, Route
+
+TITLE = "PromptVault API"
+BEARER = "bearerAuth"
+_DESCRIPTION = (
+    "A prompt library: store, version, label, render, share and search AI prompts. "
+    "Every answer is an envelope: `{success, data, meta}` or `{success: false, error}`. "
+    "Writes need `Authorization: Bearer <accessToken>` from `POST /v1/auth/login`."
+)
+_TAGS = {
+    "auth": "Sign-up, confirmation, login, tokens and password reset",
+    "users": "The signed-in user",
+    "prompts": "Prompts and their immutable versions",
+    "reference": "Reference data: categories and models",
+}
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _api_version() -> str:
+    try:
+        return version("promptvault")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def built_functions() -> list[str]:
+    """Catalogue functions whose package has a route module, in catalogue order."""
+    functions = dict.fromkeys(route.function for route in ROUTES)
+    return [f for f in functions if importlib.util.find_spec(f"functions.{f}.route") is not None]
+
+
+def _security(route: Route) -> list[dict[str, list[str]]] | None:
+    if route.auth == "user":
+        return [{BEARER: []}]
+    if route.auth == "optional":
+        return [{}, {BEARER: []}]  # anonymous allowed; a token, when sent, must be valid
+    return None
+
+
+def _annotate(document: dict[str, Any]) -> None:
+    """Stamp each catalogued operation with its auth mode, tag, summary and operationId."""
+    paths = document.get("paths", {})
+    for route in ROUTES:
+        operation = paths.get(route.path, {}).get(route.method.lower())
+        if operation is None:
+            continue
+        operation["operationId"] = route.function
+        operation["tags"] = [route.tag]
+        operation.setdefault("summary", route.summary)
+        operation["x-auth"] = route.auth
+        security = _security(route)
+        if security is None:
+            operation.pop("security", None)
+        else:
+            operation["security"] = security
+
+
+def _schema_document() -> dict[str, Any]:
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Tag
+
+    from promptvault.web.app import make_resolver, route_router
+
+    resolver = make_resolver()
+    for function in built_functions():
+        resolver.include_router(route_router(function))
+    used_tags = dict.fromkeys(route.tag for route in ROUTES)
+    schema = resolver.get_openapi_json_schema(
+        title=TITLE,
+        version=_api_version(),
+        description=_DESCRIPTION,
+        tags=[Tag(name=tag, description=_TAGS.get(tag)) for tag in used_tags],
+        security_schemes={
+            BEARER: HTTPBearer(
+                bearerFormat="JWT", description="A Cognito access token from POST /v1/auth/login"
+            )
+        },
+    )
+    document: dict[str, Any] = json.loads(schema)
+    return document
+
+
+def build_openapi() -> dict[str, Any]:
+    """The whole document as a dict (deterministic: same code, same document)."""
+    document = _schema_document()
+    _annotate(document)
+    return document
+
+
+def render(document: dict[str, Any]) -> str:
+    """The committed form: sorted keys, two-space indent, trailing newline."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main() -> int:
+    # Importing the routers must not need AWS: no tracer daemon, no real endpoints read.
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    os.environ.setdefault("AWS_REGION", "us-east-1")
+    sys.stdout.write(render(build_openapi()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

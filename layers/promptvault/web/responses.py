@@ -1,0 +1,86 @@
+"""Success responses in the envelope, and the camelCase base model every API schema uses."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from aws_lambda_powertools.event_handler import Response
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+from promptvault.web.envelope import JSON, success_body
+
+T = TypeVar("T")
+
+
+class ApiModel(BaseModel):
+    """Request and response bodies: camelCase on the wire, unknown fields refused."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strip_whitespace=False
+    )
+
+
+class Envelope(ApiModel, Generic[T]):  # noqa: UP046  (pydantic generic)
+    success: bool = True
+    data: T
+    meta: dict[str, Any] = {}
+
+
+class ErrorDetail(ApiModel):
+    field: str
+    message: str
+
+
+class ErrorBody(ApiModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class ErrorEnvelope(ApiModel):
+    success: bool = False
+    error: ErrorBody
+
+
+def ok(
+    data: Any,
+    status: int = 200,
+    meta: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[str]:
+    if isinstance(data, BaseModel):
+        data = data.model_dump(mode="json", by_alias=True)
+    elif isinstance(data, list):
+        data = [
+            d.model_dump(mode="json", by_alias=True) if isinstance(d, BaseModel) else d
+            for d in data
+        ]
+    return Response(status, JSON, success_body(data, meta), headers=headers)
+
+
+def no_content() -> Response[str]:
+    return Response(204, JSON, "")
+
+
+_ERRORS = {
+    400: "Bad request (invalid JSON, bad cursor)",
+    401: "Missing or invalid credentials",
+    404: "Not found (or not visible to the caller)",
+    413: "Body too large",
+    422: "Validation error",
+}
+
+
+def documented(
+    model: Any, status: int = 200, description: str = "Success", errors: tuple[int, ...] = ()
+) -> dict[int, Any]:
+    """OpenAPI responses for a route: the success envelope plus the error envelope."""
+    success: dict[str, Any] = {"description": description}
+    if model is not None:
+        success["content"] = {JSON: {"model": Envelope[model]}}
+    responses: dict[int, Any] = {status: success}
+    for code in sorted({400, 422, *errors}):
+        text = _ERRORS.get(code, "Error")
+        responses[code] = {"description": text, "content": {JSON: {"model": ErrorEnvelope}}}
+    return responses

@@ -1,0 +1,35 @@
+"""Test-wide environment: set before anything imports promptvault (settings are read once)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from moto.cognitoidp.responses import CognitoIdpJsonWebKeyResponse
+
+# moto signs Cognito tokens with one fixed key; its public half, as a JWKS on disk.
+_JWKS = Path(tempfile.mkdtemp(prefix="pv-jwks-")) / "jwks.json"
+_key_set = CognitoIdpJsonWebKeyResponse.json_web_key
+_JWKS.write_bytes(_key_set if isinstance(_key_set, bytes) else str(_key_set).encode())
+
+for name, value in {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    "STAGE": "test",
+    "TABLE_NAME": "promptvault-test",
+    "CURSOR_SECRET": "test-cursor-secret",
+    "AUTO_CONFIRM_SIGNUP": "true",
+    "JWKS_URL": _JWKS.as_uri(),
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "POWERTOOLS_METRICS_NAMESPACE": "PromptVault",
+}.items():
+    os.environ.setdefault(name, value)
+for name in ("AWS_ENDPOINT_URL", "DYNAMODB_ENDPOINT", "AWS_PROFILE"):
+    os.environ.pop(name, None)
