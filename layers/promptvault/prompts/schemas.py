@@ -141,7 +141,15 @@ class PromptUpdate(ApiModel):
     def _not_empty(self) -> PromptUpdate:
         if not (self.model_fields_set - {"change_message"}):
             raise ValueError("send at least one field to change")
+        nulled = sorted(
+            f for f in _REQUIRED_ON_EDIT & self.model_fields_set if getattr(self, f) is None
+        )
+        if nulled:
+            raise ValueError(f"cannot be null: {', '.join(nulled)}")
         return self
+
+
+_REQUIRED_ON_EDIT = frozenset({"title", "content", "variables", "tags", "visibility", "status"})
 
 
 class RestoreRequest(ApiModel):
