@@ -9,7 +9,7 @@ PY := .venv/bin/python
 STAGE ?= dev
 PORT ?= 3000
 
-.PHONY: help install run test lint format unit bench synth deploy openapi reindex clean
+.PHONY: help install run test lint format unit bench synth deploy openapi reindex clean cdk-cli
 
 help:
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,21 @@ unit: install
 
 bench: install ## benchmarks: prints tables, writes bench/results.json
 	$(PY) -m bench
+
+# --- infrastructure (CDK) -------------------------------------------------------
+CDK := node_modules/.bin/cdk
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+cdk-cli: node_modules/.installed ## install the pinned AWS CDK CLI (aws-cdk@2, package-lock.json)
+
+synth: install ## synthesize STAGE=dev|staging|prod into cdk.out/ (offline; cdk-nag must pass)
+	$(PY) -m infra.app --stage $(STAGE) --out cdk.out
+
+deploy: install cdk-cli ## deploy STAGE's stacks with `cdk deploy` (needs AWS credentials)
+	$(CDK) deploy --all -c stage=$(STAGE) --require-approval broadening
 
 openapi: install ## regenerate docs/openapi.json from the resolvers
 	$(PY) -m promptvault.web.openapi > docs/openapi.json

@@ -1,5 +1,6 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+
 from promptvault.identity import accounts
 from promptvault.identity.schemas import Accepted, ForgotPasswordRequest
 from promptvault.web.responses import documented, ok

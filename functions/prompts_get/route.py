@@ -1,5 +1,6 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+
 from promptvault.prompts import service
 from promptvault.prompts.schemas import PromptOut
 from promptvault.prompts.views import prompt_out

@@ -1,5 +1,6 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+
 from promptvault.errors import NotFound
 from promptvault.identity.accounts import profile_view
 from promptvault.identity.schemas import UserOut

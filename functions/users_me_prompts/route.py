@@ -3,6 +3,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+
 from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, list_my_prompts
 from promptvault.prompts.schemas import PromptOut, Status, Visibility
 from promptvault.prompts.views import prompt_out

@@ -188,6 +188,7 @@ ROUTES: tuple[Route, ...] = (
         "optional",
         "A prompt's versions, newest first",
         _READ,
+        tag="versions",
     ),
     Route(
         "GET",
@@ -196,6 +197,7 @@ ROUTES: tuple[Route, ...] = (
         "optional",
         "One version of a prompt",
         _READ,
+        tag="versions",
     ),
     Route(
         "POST",
@@ -205,6 +207,7 @@ ROUTES: tuple[Route, ...] = (
         "Write a new version equal to version n",
         _WRITE,
         max_body_bytes=4096,
+        tag="versions",
     ),
     Route(
         "GET",
@@ -213,6 +216,7 @@ ROUTES: tuple[Route, ...] = (
         "optional",
         "Unified diff between two versions",
         _READ,
+        tag="versions",
     ),
     # reference data
     Route(

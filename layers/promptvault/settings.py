@@ -25,6 +25,7 @@ class Settings:
     token_issuer: str
     auto_confirm_signup: bool
     cursor_secret: str
+    cursor_secret_arn: str
     dynamodb_endpoint: str | None
     max_body_bytes: int
 
@@ -45,6 +46,7 @@ class Settings:
             token_issuer=issuer,
             auto_confirm_signup=_flag("AUTO_CONFIRM_SIGNUP"),
             cursor_secret=os.environ.get("CURSOR_SECRET", ""),
+            cursor_secret_arn=os.environ.get("CURSOR_SECRET_ARN", ""),
             dynamodb_endpoint=os.environ.get("DYNAMODB_ENDPOINT") or None,
             max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", "65536")),
         )

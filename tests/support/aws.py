@@ -8,7 +8,8 @@ from contextlib import contextmanager
 
 import boto3
 from moto import mock_aws
-from promptvault.identity import pool
+
+import promptvault.identity.pool as pool
 
 
 def create_table() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 from slugify import slugify
 
 from promptvault.reference import category_slugs, model_slugs
@@ -115,12 +115,17 @@ class PromptCreate(ApiModel):
     visibility: Visibility = "public"
     status: Status = "published"
 
-    @model_validator(mode="after")
-    def _variables_fit_content(self) -> PromptCreate:
-        problem = variables_problem(self.variables, self.content)
+    @field_validator("variables")
+    @classmethod
+    def _variables_fit_content(
+        cls, variables: list[VariableIn], info: ValidationInfo
+    ) -> list[VariableIn]:
+        # A field validator (not a model one) so the error names "variables", not "body".
+        content = info.data.get("content")
+        problem = variables_problem(variables, content) if content is not None else None
         if problem:
-            raise ValueError(f"variables: {problem}")
-        return self
+            raise ValueError(problem)
+        return variables
 
 
 class PromptUpdate(ApiModel):

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+from functools import lru_cache
 from typing import Any
 
 from promptvault.errors import InvalidCursor
@@ -19,11 +20,20 @@ from promptvault.settings import get_settings
 _MAX_CURSOR_CHARS = 2048
 
 
+@lru_cache(maxsize=1)
 def _key() -> bytes:
-    secret = get_settings().cursor_secret
-    if not secret:
-        raise RuntimeError("CURSOR_SECRET is not configured")
-    return secret.encode()
+    """The signing key: CURSOR_SECRET locally, Secrets Manager on AWS (read once per container)."""
+    settings = get_settings()
+    if settings.cursor_secret:
+        return settings.cursor_secret.encode()
+    if settings.cursor_secret_arn:
+        import boto3
+
+        client = boto3.client("secretsmanager", region_name=settings.region)
+        return str(
+            client.get_secret_value(SecretId=settings.cursor_secret_arn)["SecretString"]
+        ).encode()
+    raise RuntimeError("Set CURSOR_SECRET or CURSOR_SECRET_ARN")
 
 
 def _mac(scope: str, payload: bytes) -> bytes:

@@ -1,0 +1,143 @@
+"""``python -m bench [--runs N] [--first-runs N] [--only coldstart,awscalls,...]``.
+
+Prints the cold start table (with the first-request cost beside it) and the AWS calls table,
+and merges the sections into bench/results.json. Everything runs one process at a time, so
+the measurements do not compete for the CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+import warnings
+from datetime import UTC, datetime
+from typing import Any
+
+from bench.counting import format_calls
+from bench.report import RESULTS, load_results, merge_results, table
+
+SECTIONS = ("coldstart", "firstrequest", "awscalls")
+
+
+def cold_start_table(cold: dict[str, Any], first: dict[str, Any] | None) -> str:
+    boto3_ms = cold["boto3"]["median_ms"]
+    goal = cold["goal_ratio"]
+    by_function = {row["function"]: row for row in (first or {}).get("functions", [])}
+    headers = ["function", "import ms", "x boto3", f"<= {goal}x"]
+    if first:
+        headers += ["1st req ms", "(build", "invoke)"]
+    rows: list[list[Any]] = []
+    for row in cold["functions"]:
+        cells: list[Any] = [
+            row["function"],
+            f"{row['median_ms']:.1f}",
+            f"{row['ratio_to_boto3']:.2f}",
+            "yes" if row["meets_goal"] else "NO",
+        ]
+        if first:
+            fr = by_function.get(row["function"])
+            cells += (
+                [f"{fr['total_ms']:.0f}", f"{fr['build_ms']:.0f}", f"{fr['invoke_ms']:.0f}"]
+                if fr
+                else ["-", "-", "-"]
+            )
+        rows.append(cells)
+    rows.append(["import boto3 (baseline)", f"{boto3_ms:.1f}", "1.00", ""])
+    title = (
+        f"Cold start: median of {cold['runs']} fresh interpreters each "
+        f"(Python {cold['python']}, {cold['cpus']} CPUs)"
+    )
+    note = (
+        "import ms: `import functions.<fn>.handler`, module-level setup included.\n"
+        "1st req ms: import + lazy build (resolver, pydantic, pynamodb, boto3) + first request "
+        "against moto server (clients, HTTP, JWKS fetch); median of "
+        f"{(first or {}).get('runs', 0)} runs."
+        if first
+        else "import ms: `import functions.<fn>.handler`, module-level setup included."
+    )
+    right = set(range(1, len(headers)))
+    return f"{title}\n{table(headers, rows, right)}\n{note}"
+
+
+def aws_calls_table(calls: dict[str, Any]) -> str:
+    rows = []
+    for row in calls["endpoints"]:
+        minimum = "same" if row["at_minimum"] else format_calls(row["minimum"])
+        rows.append([row["endpoint"], format_calls(row["calls"]), row["total"], minimum])
+    headers = ["endpoint", "AWS calls per request", "n", "documented minimum"]
+    title = "AWS calls per request (botocore before-call events, in-process moto)"
+    return f"{title}\n{table(headers, rows, {2})}"
+
+
+def print_tables(sections: dict[str, Any]) -> None:
+    print()
+    if "coldstart" in sections:
+        print(cold_start_table(sections["coldstart"], sections.get("firstrequest")))
+        print()
+    if "awscalls" in sections:
+        print(aws_calls_table(sections["awscalls"]))
+        print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=7, help="cold start runs (>= 5)")
+    parser.add_argument("--first-runs", type=int, default=5, help="first-request runs")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    parser.add_argument(
+        "--report", action="store_true", help="print the tables from bench/results.json only"
+    )
+    args = parser.parse_args(argv)
+    wanted = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(wanted) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    if args.report:
+        print_tables(load_results())
+        return 0
+
+    sections: dict[str, Any] = {}
+    started = time.perf_counter()
+    if "coldstart" in wanted:
+        from bench import coldstart
+
+        print(f"cold start: {args.runs} rounds ...", file=sys.stderr, flush=True)
+        sections["coldstart"] = coldstart.run(args.runs)
+    if "firstrequest" in wanted:
+        from bench import firstrequest
+
+        print(f"first request: {args.first_runs} rounds ...", file=sys.stderr, flush=True)
+        sections["firstrequest"] = firstrequest.run(args.first_runs)
+    if "awscalls" in wanted:
+        from bench import awscalls
+
+        print("AWS calls ...", file=sys.stderr, flush=True)
+        sections["awscalls"] = awscalls.run()
+
+    stamp = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    for section in sections.values():
+        section["measured"] = stamp
+
+    merge_results(sections)
+    print_tables(sections)
+    print(f"wrote {RESULTS.relative_to(RESULTS.parent.parent)}")
+    failed = [
+        name
+        for name, key in (("coldstart", "all_meet_goal"), ("awscalls", "all_at_minimum"))
+        if name in sections and not sections[name][key]
+    ]
+    if failed:
+        print(f"not at goal: {', '.join(failed)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Counts AWS API calls with botocore's ``before-call`` event, on every botocore client.
+
+boto3 clients and pynamodb's connection both go through ``BaseClient._make_api_call``, which
+emits ``before-call.<service>.<Operation>`` once per API call (retries are not new calls).
+Each client has its own copy of the event system, so the hook is registered on each client:
+clients created while counting (``Session.create_client`` is wrapped) and clients that already
+exist (found once through the garbage collector, e.g. a cached Cognito client or pynamodb's
+connection from an earlier request).
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from botocore.client import BaseClient
+from botocore.session import Session
+
+_HOOK_ID = "promptvault-bench-call-counter"
+
+
+class CallCounter:
+    """API calls by operation name (``GetItem``, ``InitiateAuth``) since the last ``reset``."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        self._clients: weakref.WeakSet[BaseClient] = weakref.WeakSet()
+
+    def _on_call(self, model: Any, **_: Any) -> None:
+        self.calls[model.name] += 1
+        # None: botocore goes on and makes the call.
+
+    def attach(self, client: BaseClient) -> None:
+        if client in self._clients:
+            return
+        client.meta.events.register("before-call", self._on_call, unique_id=_HOOK_ID)
+        self._clients.add(client)
+
+    def detach_all(self) -> None:
+        for client in list(self._clients):
+            client.meta.events.unregister("before-call", unique_id=_HOOK_ID)
+        self._clients = weakref.WeakSet()
+
+    def reset(self) -> None:
+        self.calls.clear()
+
+    def snapshot(self) -> dict[str, int]:
+        return dict(sorted(self.calls.items()))
+
+
+@contextmanager
+def counting_aws_calls() -> Iterator[CallCounter]:
+    counter = CallCounter()
+    original = Session.create_client
+
+    def create_client(self: Session, *args: Any, **kwargs: Any) -> Any:
+        client = original(self, *args, **kwargs)
+        counter.attach(client)
+        return client
+
+    Session.create_client = create_client  # type: ignore[method-assign]
+    for obj in gc.get_objects():
+        if isinstance(obj, BaseClient):
+            counter.attach(obj)
+    try:
+        yield counter
+    finally:
+        Session.create_client = original  # type: ignore[method-assign]
+        counter.detach_all()
+
+
+def format_calls(calls: dict[str, int]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in sorted(calls.items())) or "none"

@@ -1,0 +1,171 @@
+"""The CDK app: one set of stacks for one stage, checked by cdk-nag at synth.
+
+``cdk synth -c stage=prod`` (cdk.json runs this module) or, offline and faster,
+``python -m infra.app --stage prod``. Stacks are wired here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from aws_cdk import App, Environment, Stack, Tags
+
+from infra.access import Grantable
+from infra.components.service_function import function_name
+from infra.consumers import CONSUMERS, StreamConsumer
+from infra.nag import add_checks, assert_clean
+from infra.stacks.api import ApiStack
+from infra.stacks.data import DataStack
+from infra.stacks.email import EmailStack
+from infra.stacks.identity import PRESIGNUP_PACKAGE, IdentityStack
+from infra.stacks.observability import ObservabilityStack
+from infra.stacks.search import SearchStack
+from infra.stacks.streams import StreamsStack
+from infra.stages import STAGES_KEY, StageConfig, cdk_json_context, load_stage
+from promptvault.catalogue import ROUTES
+
+
+@dataclass(frozen=True, slots=True)
+class StageStacks:
+    config: StageConfig
+    data: DataStack
+    identity: IdentityStack
+    search: SearchStack
+    email: EmailStack
+    api: ApiStack
+    streams: StreamsStack | None
+    observability: ObservabilityStack
+
+    @property
+    def all(self) -> list[Stack]:
+        stacks: list[Stack | None] = [
+            self.data,
+            self.identity,
+            self.search,
+            self.email,
+            self.api,
+            self.streams,
+            self.observability,
+        ]
+        return [stack for stack in stacks if stack is not None]
+
+
+def build_stage(
+    app: App, config: StageConfig, consumers: Sequence[StreamConsumer] = CONSUMERS
+) -> StageStacks:
+    env = Environment(
+        account=config.account or os.environ.get("CDK_DEFAULT_ACCOUNT"), region=config.region
+    )
+
+    def named(concern: str) -> dict[str, object]:
+        return {"stack_name": config.stack_name(concern), "env": env}
+
+    data = DataStack(app, config.stack_name("Data"), config=config, **named("Data"))
+    identity = IdentityStack(app, config.stack_name("Identity"), config=config, **named("Identity"))
+    search = SearchStack(app, config.stack_name("Search"), config=config, **named("Search"))
+    email = EmailStack(app, config.stack_name("Email"), config=config, **named("Email"))
+    api = ApiStack(
+        app, config.stack_name("Api"), config=config, data=data, identity=identity, **named("Api")
+    )
+    streams = None
+    if consumers:
+        streams = StreamsStack(
+            app,
+            config.stack_name("Streams"),
+            config=config,
+            consumers=consumers,
+            stream_arn=data.table.table_stream_arn or "",
+            grantable=Grantable(
+                table_arn=data.table.table_arn,
+                index_arns=data.index_arns,
+                user_pool_arn=identity.user_pool.user_pool_arn,
+                cursor_secret_arn=api.cursor_secret.secret_arn,
+                search_domain_arn=search.domain_arn,
+                email_resources=(
+                    f"arn:{email.partition}:ses:{email.region}:{email.account}:identity/*",
+                    email.configuration_set_arn,
+                ),
+            ),
+            environment={
+                "TABLE_NAME": config.prefix,
+                "SEARCH_ENDPOINT": f"https://{search.endpoint}",
+                "SES_CONFIGURATION_SET": config.prefix,
+            },
+            **named("Streams"),
+        )
+    functions = [function_name(config, route.function) for route in ROUTES]
+    if identity.presignup is not None:
+        functions.append(function_name(config, PRESIGNUP_PACKAGE))
+    consumer_names = [function_name(config, c.package) for c in consumers]
+    observability = ObservabilityStack(
+        app,
+        config.stack_name("Observability"),
+        config=config,
+        api_id=api.api.ref,
+        function_names=[*functions, *consumer_names],
+        consumer_names=consumer_names,
+        on_failure_queue=streams.on_failure if streams else None,
+        **named("Observability"),
+    )
+    stacks = StageStacks(config, data, identity, search, email, api, streams, observability)
+    for stack in stacks.all:
+        Tags.of(stack).add("project", "promptvault")
+        Tags.of(stack).add("stage", config.name)
+    return stacks
+
+
+def _forget_previous_stage(outdir: Path) -> None:
+    """Drop another stage's templates so cdk.out holds one stage; asset dirs are reused."""
+    for pattern in (
+        "*.template.json",
+        "*.assets.json",
+        "*.metadata.json",
+        "validation-report.json",
+    ):
+        for stale in outdir.glob(pattern):
+            stale.unlink()
+
+
+def synth(stage: str, outdir: str, consumers: Sequence[StreamConsumer] = CONSUMERS) -> StageStacks:
+    """Build, validate (cdk-nag) and write one stage's cloud assembly to outdir."""
+    context = cdk_json_context()
+    _forget_previous_stage(Path(outdir))
+    app = App(outdir=outdir, context={**context, "stage": stage})  # flags + stages, as the CLI
+    stacks = build_stage(app, load_stage(stage, context[STAGES_KEY]), consumers)
+    add_checks(app)
+    app.synth()
+    assert_clean(outdir)
+    return stacks
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stage", help="dev | staging | prod (default: context 'stage')")
+    parser.add_argument("--out", default=os.environ.get("CDK_OUTDIR", "cdk.out"))
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    if args.stage is None and "CDK_OUTDIR" in os.environ:
+        # Run by the CDK CLI: stage and stage table come through the CLI's context.
+        app = App()
+        stage = app.node.try_get_context("stage") or "dev"
+        stages = app.node.try_get_context(STAGES_KEY) or cdk_json_context()[STAGES_KEY]
+        build_stage(app, load_stage(stage, stages))
+        add_checks(app)
+        outdir = app.synth().directory
+        assert_clean(outdir)
+    else:
+        stage = args.stage or "dev"
+        synth(stage, args.out)
+    print(f"synthesized {stage} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Reusable constructs: each one small, each one concern."""

@@ -1,0 +1,53 @@
+"""``python -m infra.local``: serve until Ctrl-C or SIGTERM, on 127.0.0.1:$PORT (default 3000)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from types import FrameType
+
+from infra.local.runtime import LocalRuntime, start_local
+
+
+def _banner(runtime: LocalRuntime) -> str:
+    base = runtime.base_url
+    return "\n".join(
+        [
+            "PromptVault local runtime is up (stage 'local', no AWS account involved)",
+            f"  API          {base}/v1",
+            f"  Swagger UI   {base}/docs",
+            f"  OpenAPI      {base}/openapi.json",
+            f"  Outbox       {base}/_local/outbox",
+            f"  moto         {runtime.moto_url}",
+            "Press Ctrl-C to stop.",
+        ]
+    )
+
+
+def main() -> int:
+    port = int(os.environ.get("PORT", "3000"))
+    stop = threading.Event()
+
+    def _on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        runtime = start_local(port)
+    except OSError as exc:
+        print(f"Cannot start the local runtime on 127.0.0.1:{port}: {exc}", file=sys.stderr)
+        return 1
+    print(_banner(runtime), flush=True)
+    try:
+        stop.wait()
+    finally:
+        runtime.stop()
+        print("PromptVault local runtime stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""The local API Gateway: HTTP in, payload v2 event to the catalogue's handler, HTTP out.
+
+Handlers run in this process, one invocation at a time: Lambda gives each execution
+environment one event at a time, and the handlers rely on it (the Powertools resolver
+keeps the current event on the app, the logger's keys are process-wide).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from functools import cached_property
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from infra.local import outbox, swagger
+from infra.local.events import (
+    HttpRequest,
+    HttpResponse,
+    LambdaContext,
+    build_event,
+    to_http_response,
+)
+from infra.local.routing import Match, RouteTable, WrongMethod
+
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's own request limit
+FUNCTION_PREFIX = "promptvault-local-"
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+def _json(
+    status: int, payload: Any, extra: list[tuple[str, str]] | None = None, indent: int | None = 2
+) -> HttpResponse:
+    body = json.dumps(payload, ensure_ascii=False, indent=indent).encode("utf-8")
+    headers = [("Content-Type", "application/json; charset=utf-8"), *(extra or [])]
+    return HttpResponse(status, headers, body)
+
+
+def error(
+    status: int, code: str, message: str, extra: list[tuple[str, str]] | None = None
+) -> HttpResponse:
+    """The product's error envelope, for answers the gateway gives without a handler."""
+    envelope = {"success": False, "error": {"code": code, "message": message, "details": []}}
+    return _json(status, envelope, extra, indent=None)
+
+
+class Gateway:
+    """Routes requests: the local pages first, then the route catalogue."""
+
+    def __init__(self, routes: RouteTable | None = None) -> None:
+        self._routes = routes or RouteTable()
+        self._invoke_lock = threading.Lock()
+        self._handlers: dict[str, Handler] = {}
+        self._local: dict[str, Callable[[HttpRequest], HttpResponse]] = {
+            "/openapi.json": lambda _r: _json(200, self.openapi),
+            "/docs": self._docs,
+            "/docs/": self._docs,
+            "/_local/outbox": lambda _r: _json(200, outbox.sent_emails()),
+        }
+
+    @cached_property
+    def openapi(self) -> dict[str, Any]:
+        from promptvault.web.openapi import build_openapi
+
+        return build_openapi()
+
+    def handle(self, request: HttpRequest) -> tuple[HttpResponse, str]:
+        """The response, and what answered it (for the access log)."""
+        local = self._local_page(request)
+        if local is not None:
+            return local, "local"
+        found = self._routes.match(request.method, request.path)
+        if found is None:
+            return error(404, "NOT_FOUND", f"No route for {request.method} {request.path}"), "-"
+        if isinstance(found, WrongMethod):
+            allow = ", ".join(found.allowed)
+            message = f"{request.method} is not allowed on {request.path}; use {allow}"
+            return error(405, "METHOD_NOT_ALLOWED", message, [("Allow", allow)]), "-"
+        return self._invoke(found, request), found.route.function
+
+    def _local_page(self, request: HttpRequest) -> HttpResponse | None:
+        if request.method != "GET":
+            return None
+        page = self._local.get(request.path)
+        if page is not None:
+            return page(request)
+        prefix = f"{swagger.ASSETS_PATH}/"
+        if request.path.startswith(prefix):
+            asset = swagger.asset(request.path.removeprefix(prefix))
+            if asset is not None:
+                return HttpResponse(200, [("Content-Type", asset[1])], asset[0])
+        return None
+
+    def _docs(self, request: HttpRequest) -> HttpResponse:
+        if "format=json" in request.query:
+            return _json(200, self.openapi)
+        html = swagger.page(self.openapi).encode("utf-8")
+        return HttpResponse(200, [("Content-Type", "text/html; charset=utf-8")], html)
+
+    def _invoke(self, match: Match, request: HttpRequest) -> HttpResponse:
+        route = match.route
+        event = build_event(request, route.route_key, match.path_parameters)
+        request_id = event["requestContext"]["requestId"]
+        try:
+            handler = self._handler(route.function)
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith(f"functions.{route.function}"):
+                raise
+            return error(501, "NOT_IMPLEMENTED", f"functions/{route.function} does not exist yet")
+        context = LambdaContext(function_name=f"{FUNCTION_PREFIX}{route.function}")
+        with self._invoke_lock:
+            try:
+                result = handler(event, context)
+            except Exception:
+                # Lambda reports an unhandled error; API Gateway answers 500.
+                traceback.print_exc(file=sys.stderr)
+                return error(500, "INTERNAL_ERROR", "The function failed; see the runtime log")
+        return to_http_response(result, request_id)
+
+    def _handler(self, function: str) -> Handler:
+        handler = self._handlers.get(function)
+        if handler is None:
+            module = importlib.import_module(f"functions.{function}.handler")
+            handler = self._handlers[function] = module.handler
+        return handler
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    """Reads one HTTP request, asks the gateway, writes the answer."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "PromptVaultLocal/1"
+    gateway: Gateway  # set on the subclass made by serve()
+
+    def _serve(self) -> None:
+        started = time.perf_counter()
+        response, answered_by = self._respond()
+        self._write(response)
+        elapsed = (time.perf_counter() - started) * 1000
+        print(
+            f"{self.command} {self.path} -> {response.status} {elapsed:.0f} ms [{answered_by}]",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def _respond(self) -> tuple[HttpResponse, str]:
+        body = self._read_body()
+        if body is None:
+            self.close_connection = True
+            return error(413, "PAYLOAD_TOO_LARGE", "The request exceeds 10 MB"), "-"
+        target = urlsplit(self.path)
+        request = HttpRequest(
+            method=self.command,
+            path=target.path or "/",
+            query=target.query,
+            headers=list(self.headers.items()),
+            body=body,
+            source_ip=self.client_address[0],
+            protocol=self.request_version,
+        )
+        try:
+            return self.gateway.handle(request)
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            return error(500, "INTERNAL_ERROR", "The local gateway failed; see its log"), "-"
+
+    def _read_body(self) -> bytes | None:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return self._read_chunked()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_PAYLOAD_BYTES:
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _read_chunked(self) -> bytes | None:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline().strip():  # trailers
+                    pass
+                return b"".join(chunks)
+            total += size
+            if total > MAX_PAYLOAD_BYTES:
+                return None
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()
+
+    def _write(self, response: HttpResponse) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        if not any(name.lower() == "apigw-requestid" for name, _ in response.headers):
+            self.send_header("apigw-requestid", str(uuid.uuid4()))
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silenced: _serve prints one line per request with the function that answered."""
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+
+class GatewayServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+
+def serve(gateway: Gateway, port: int) -> GatewayServer:
+    """A threaded HTTP server on 127.0.0.1 only; the caller runs serve_forever()."""
+    handler = type("BoundRequestHandler", (_RequestHandler,), {"gateway": gateway})
+    return GatewayServer(("127.0.0.1", port), handler)

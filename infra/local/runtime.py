@@ -1,0 +1,95 @@
+"""Starts and stops the pieces of the local stage, in order.
+
+Order matters: the environment must be in place before the first ``promptvault`` data
+import (the models read settings at import), and the user pool must exist before the
+settings that name it are read.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from infra.local import environment, resources
+from infra.local.gateway import Gateway, GatewayServer, serve
+
+
+@dataclass
+class LocalRuntime:
+    """A running local stage. ``stop()`` is idempotent; use it as a context manager in tests."""
+
+    base_url: str
+    moto_url: str
+    user_pool: resources.UserPool
+    table_name: str
+    _server: GatewayServer
+    _moto: object
+    _thread: threading.Thread
+    _stopped: bool = field(default=False)
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+        with suppress(Exception):
+            self._moto.stop()  # type: ignore[attr-defined]
+
+    def __enter__(self) -> LocalRuntime:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+def _start_moto() -> tuple[object, str]:
+    from moto.server import ThreadedMotoServer
+
+    # One line per moto call would bury the gateway's own log.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # Powertools warns on every request that publishes no metric; metrics are off here.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    host, port = moto.get_host_and_port()
+    return moto, f"http://{host}:{port}"
+
+
+def start_local(port: int = 0) -> LocalRuntime:
+    """Start moto, create the stage's resources, and serve the gateway on 127.0.0.1:port.
+
+    ``port=0`` picks a free port (see ``base_url``). This sets the process environment
+    the way CDK sets a function's, so run it in a process of its own when other code in
+    the process has already read ``promptvault`` settings (the e2e suite does).
+    """
+    moto, moto_url = _start_moto()
+    try:
+        environment.apply(environment.forced(moto_url), environment.defaults())
+        pool = resources.create_user_pool()
+        environment.apply(environment.identity(pool.pool_id, pool.client_id, moto_url))
+        table_name = resources.create_table()
+        resources.create_email_identity()
+        server = serve(Gateway(), port)
+    except BaseException:
+        moto.stop()  # type: ignore[attr-defined]
+        raise
+    # A short poll keeps Ctrl-C snappy: shutdown() waits for the loop's next poll.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="gateway", daemon=True
+    )
+    thread.start()
+    host, bound_port = server.server_address[:2]
+    return LocalRuntime(
+        base_url=f"http://{host!s}:{bound_port}",
+        moto_url=moto_url,
+        user_pool=pool,
+        table_name=table_name,
+        _server=server,
+        _moto=moto,
+        _thread=thread,
+    )

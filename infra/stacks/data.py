@@ -1,0 +1,89 @@
+"""The single DynamoDB table, built from the pynamodb models' own definition.
+
+``table_definition()`` is the schema's one source: the local runtime creates its table from
+it, this stack builds the CloudFormation table from it, and a test compares the two.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, RemovalPolicy, Stack
+from aws_cdk import aws_dynamodb as dynamodb
+from constructs import Construct
+
+from infra.stages import StageConfig
+
+_TYPES = {
+    "S": dynamodb.AttributeType.STRING,
+    "N": dynamodb.AttributeType.NUMBER,
+    "B": dynamodb.AttributeType.BINARY,
+}
+_PROJECTIONS = {
+    "ALL": dynamodb.ProjectionType.ALL,
+    "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY,
+    "INCLUDE": dynamodb.ProjectionType.INCLUDE,
+}
+_STREAM_VIEWS = {view.value: view for view in dynamodb.StreamViewType}
+
+
+def model_table_definition() -> dict[str, Any]:
+    from promptvault.data.models import table_definition  # reads settings at import
+
+    return table_definition()
+
+
+def _keys(
+    schema: list[dict[str, str]], types: dict[str, str]
+) -> tuple[dynamodb.Attribute, dynamodb.Attribute | None]:
+    """(partition key, sort key) from a CreateTable-style key schema."""
+    by_role = {
+        key["KeyType"]: dynamodb.Attribute(
+            name=key["AttributeName"], type=_TYPES[types[key["AttributeName"]]]
+        )
+        for key in schema
+    }
+    return by_role["HASH"], by_role.get("RANGE")
+
+
+class DataStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kw: Any):
+        super().__init__(scope, construct_id, **kw)
+        definition = model_table_definition()
+        types = {a["AttributeName"]: a["AttributeType"] for a in definition["AttributeDefinitions"]}
+        if definition["BillingMode"] != "PAY_PER_REQUEST":
+            raise ValueError("the models must declare on-demand billing")
+        partition_key, sort_key = _keys(definition["KeySchema"], types)
+        self.table = dynamodb.Table(
+            self,
+            "Table",
+            table_name=config.prefix,
+            partition_key=partition_key,
+            sort_key=sort_key,
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            stream=_STREAM_VIEWS[definition["StreamSpecification"]["StreamViewType"]],
+            time_to_live_attribute=definition["TimeToLive"]["AttributeName"],
+            encryption=dynamodb.TableEncryption.AWS_MANAGED,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=config.retain_data,
+            removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
+        )
+        self.index_names: list[str] = []
+        for gsi in definition["GlobalSecondaryIndexes"]:
+            projection = gsi["Projection"]
+            partition_key, sort_key = _keys(gsi["KeySchema"], types)
+            self.table.add_global_secondary_index(
+                index_name=gsi["IndexName"],
+                partition_key=partition_key,
+                sort_key=sort_key,
+                projection_type=_PROJECTIONS[projection["ProjectionType"]],
+                non_key_attributes=projection.get("NonKeyAttributes"),
+            )
+            self.index_names.append(gsi["IndexName"])
+        CfnOutput(self, "TableName", value=self.table.table_name)
+
+    @property
+    def index_arns(self) -> tuple[str, ...]:
+        return tuple(f"{self.table.table_arn}/index/{name}" for name in self.index_names)

@@ -1,0 +1,127 @@
+"""Starts the local runtime once per session, the way a developer does: ``python -m infra.local``.
+
+A subprocess, not an import, because the runtime pins its own environment (endpoints,
+user pool, cursor secret) while the rest of the suite has already read its test settings.
+Its output goes to a file, so a chatty handler can never block it on a full pipe.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 90
+_URL = re.compile(r"^\s+(API|moto)\s+(http://127\.0\.0\.1:\d+)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class LocalStage:
+    base_url: str
+    moto_url: str
+    log: Path
+
+
+def _wait_for_banner(process: subprocess.Popen[bytes], log: Path) -> dict[str, str]:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        urls = dict(_URL.findall(log.read_text(errors="replace")))
+        if {"API", "moto"} <= urls.keys():
+            return urls
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"the local runtime did not start:\n{log.read_text(errors='replace')}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def local_stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStage]:
+    log = tmp_path_factory.mktemp("local-runtime") / "runtime.log"
+    env = {**os.environ, "PORT": "0", "PYTHONUNBUFFERED": "1"}
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "infra.local"],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        urls = _wait_for_banner(process, log)
+        yield LocalStage(urls["API"].removesuffix("/v1"), urls["moto"], log)
+    finally:
+        _stop(process)
+    assert process.returncode == 0, f"unclean stop:\n{log.read_text(errors='replace')}"
+
+
+@pytest.fixture(scope="session")
+def http(local_stage: LocalStage) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=local_stage.base_url, timeout=30) as client:
+        yield client
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    username: str
+    password: str
+    access_token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+def new_account(http: httpx.Client) -> Account:
+    """Sign up (auto-confirmed locally) and log in, exactly as the README does."""
+    suffix = uuid.uuid4().hex[:10]
+    email, username, password = f"Ada.{suffix}@Example.com", f"ada_{suffix}", "Correct-Horse-9"
+    signed_up = http.post(
+        "/v1/auth/signup", json={"email": email, "password": password, "username": username}
+    )
+    assert signed_up.status_code == 201, signed_up.text
+    login = http.post("/v1/auth/login", json={"email": email, "password": password})
+    assert login.status_code == 200, login.text
+    return Account(email, username, password, login.json()["data"]["accessToken"])
+
+
+@pytest.fixture(scope="session")
+def owner(http: httpx.Client) -> Account:
+    return new_account(http)
+
+
+def prompt_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "title": "Summarise meeting notes",
+        "content": "Summarise the notes about {{topic}} in five bullet points for {{audience}}.",
+        "description": "Turns long notes into a short summary",
+        "variables": [
+            {"name": "topic", "description": "What the meeting was about"},
+            {"name": "audience", "default": "the team"},
+        ],
+        "tags": ["Meetings", "summary"],
+    }
+    return {**body, **overrides}

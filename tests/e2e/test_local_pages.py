@@ -1,0 +1,93 @@
+"""The runtime's own pages: the OpenAPI document, Swagger UI, the outbox, gateway errors."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import boto3
+import httpx
+import pytest
+
+from promptvault.catalogue import ROUTES
+from tests.e2e.conftest import LocalStage
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+
+def test_openapi_json_describes_every_catalogue_route(http: httpx.Client):
+    response = http.get("/openapi.json")
+
+    assert response.status_code == 200
+    document = response.json()
+    assert document["info"]["title"] == "PromptVault API"
+    operations = {
+        (method.upper(), path) for path, item in document["paths"].items() for method in item
+    }
+    assert {(route.method, route.path) for route in ROUTES} <= operations
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_docs_serves_swagger_ui_without_a_cdn(http: httpx.Client):
+    page = http.get("/docs")
+
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "SwaggerUIBundle" in page.text
+    assert "PromptVault API" in page.text
+    script = http.get("/docs/assets/swagger-ui-bundle.min.js")
+    assert script.status_code == 200
+    assert len(script.content) > 100_000
+
+
+def test_outbox_lists_what_was_sent_through_ses(http: httpx.Client, local_stage: LocalStage):
+    message = EmailMessage()
+    message["From"] = "PromptVault <noreply@promptvault.local>"
+    message["To"] = "reader@example.com"
+    message["Subject"] = "Someone forked your prompt"
+    message["List-Unsubscribe"] = "<https://example.com/unsubscribe?t=1>"
+    message.set_content("Plain text body")
+    message.add_alternative("<p>HTML body</p>", subtype="html")
+    ses = boto3.client(
+        "sesv2",
+        endpoint_url=local_stage.moto_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    ses.send_email(
+        FromEmailAddress="noreply@promptvault.local",
+        Destination={"ToAddresses": ["reader@example.com"]},
+        Content={"Raw": {"Data": message.as_bytes()}},
+    )
+
+    outbox = http.get("/_local/outbox")
+
+    assert outbox.status_code == 200
+    sent = [m for m in outbox.json() if m["subject"] == "Someone forked your prompt"]
+    assert len(sent) == 1
+    assert sent[0]["to"] == ["reader@example.com"]
+    assert sent[0]["text"].strip() == "Plain text body"
+    assert sent[0]["html"].strip() == "<p>HTML body</p>"
+    assert sent[0]["headers"]["List-Unsubscribe"] == "<https://example.com/unsubscribe?t=1>"
+
+
+def test_an_unknown_route_is_404_in_the_envelope(http: httpx.Client):
+    response = http.get("/v1/no-such-thing")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "success": False,
+        "error": {
+            "code": "NOT_FOUND",
+            "message": "No route for GET /v1/no-such-thing",
+            "details": [],
+        },
+    }
+
+
+def test_a_known_path_with_another_method_is_405(http: httpx.Client):
+    response = http.put("/v1/prompts")
+
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    assert response.headers["Allow"] == "GET, POST"

@@ -1,0 +1,45 @@
+"""OpenSearch: sized per stage, encrypted, HTTPS only, fine-grained access on."""
+
+import pytest
+
+pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
+
+
+def _domain(assembly):
+    (domain,) = assembly.resources("AWS::OpenSearchService::Domain").values()
+    return domain
+
+
+def test_domain_is_encrypted_https_only_with_fine_grained_access(assembly):
+    props = _domain(assembly)["Properties"]
+
+    assert props["EncryptionAtRestOptions"]["Enabled"] is True
+    assert props["NodeToNodeEncryptionOptions"]["Enabled"] is True
+    assert props["DomainEndpointOptions"]["EnforceHTTPS"] is True
+    assert props["AdvancedSecurityOptions"]["Enabled"] is True
+    assert props["AdvancedSecurityOptions"]["InternalUserDatabaseEnabled"] is False
+    assert "MasterUserARN" in props["AdvancedSecurityOptions"]["MasterUserOptions"]
+
+
+def test_dev_runs_one_small_node(dev):
+    cluster = _domain(dev)["Properties"]["ClusterConfig"]
+
+    assert cluster["InstanceCount"] == 1
+    assert cluster["DedicatedMasterEnabled"] is False
+    assert cluster["ZoneAwarenessEnabled"] is False
+
+
+def test_prod_is_multi_az_with_dedicated_masters_and_retained(prod):
+    domain = _domain(prod)
+    cluster = domain["Properties"]["ClusterConfig"]
+
+    assert cluster["InstanceCount"] == 3
+    assert cluster["ZoneAwarenessConfig"] == {"AvailabilityZoneCount": 3}
+    assert (cluster["DedicatedMasterEnabled"], cluster["DedicatedMasterCount"]) == (True, 3)
+    assert domain["DeletionPolicy"] == "Retain"
+
+
+def test_domain_logs_are_published(assembly):
+    options = _domain(assembly)["Properties"]["LogPublishingOptions"]
+
+    assert {"ES_APPLICATION_LOGS", "SEARCH_SLOW_LOGS", "AUDIT_LOGS"} <= set(options)

@@ -1,0 +1,71 @@
+"""AWS calls per request: every endpoint makes exactly its documented minimum.
+
+Counted (botocore ``before-call`` events on every client), never timed. The table of minima
+and the scenarios are shared with ``make bench`` (bench/awscalls.py, bench/scenarios.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+
+from bench.awscalls import ABOVE_MINIMUM, MINIMUM
+from bench.counting import counting_aws_calls
+from bench.scenarios import SCENARIOS, Scenario, World, make_world, presignup_event, send
+from promptvault.catalogue import ROUTES, TRIGGERS
+
+TRIGGER_LABEL = "trigger auth_presignup"
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for scenario in SCENARIOS:
+        marks = []
+        if scenario.label in ABOVE_MINIMUM:
+            marks.append(pytest.mark.xfail(strict=True, reason=ABOVE_MINIMUM[scenario.label]))
+        cases.append(pytest.param(scenario, id=scenario.label, marks=marks))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return make_world()
+
+
+@pytest.mark.parametrize("scenario", _cases())
+def test_endpoint_makes_its_documented_minimum_of_aws_calls(
+    scenario: Scenario, world: World
+) -> None:
+    request = scenario.prepare(world)
+    with counting_aws_calls() as counter:
+        reply = send(request)
+    assert reply.status == scenario.status, reply.body
+    assert counter.snapshot() == MINIMUM[scenario.label]
+
+
+def test_presignup_trigger_makes_no_aws_call() -> None:
+    from functions.auth_presignup.handler import handler
+
+    with counting_aws_calls() as counter:
+        answer = handler(presignup_event(), None)
+    assert answer["response"]["autoConfirmUser"] is True
+    assert counter.snapshot() == MINIMUM[TRIGGER_LABEL] == {}
+
+
+def test_every_function_has_a_counted_request_and_a_minimum() -> None:
+    counted = {scenario.function for scenario in SCENARIOS} | {"auth_presignup"}
+    assert counted == {r.function for r in ROUTES} | {t.function for t in TRIGGERS}
+    assert set(MINIMUM) == {scenario.label for scenario in SCENARIOS} | {TRIGGER_LABEL}
+    assert set(ABOVE_MINIMUM) <= set(MINIMUM)
+
+
+def test_counter_sees_clients_made_before_and_while_counting() -> None:
+    before = boto3.client("dynamodb")
+    with counting_aws_calls() as counter:
+        before.list_tables()
+        boto3.client("cognito-idp").list_user_pools(MaxResults=1)
+    assert counter.snapshot() == {"ListTables": 1, "ListUserPools": 1}
+    before.list_tables()  # after the block: no longer counted
+    assert counter.snapshot() == {"ListTables": 1, "ListUserPools": 1}

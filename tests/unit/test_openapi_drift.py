@@ -1,0 +1,19 @@
+"""The committed OpenAPI document is the one the resolvers generate (run `make openapi`)."""
+
+from pathlib import Path
+
+from promptvault.catalogue import ROUTES
+from promptvault.web.openapi import build_openapi, render
+
+DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+
+
+def test_the_committed_openapi_document_matches_the_code():
+    assert DOCUMENT.read_text() == render(build_openapi()), "run `make openapi` and commit"
+
+
+def test_every_catalogue_route_is_documented():
+    paths = build_openapi()["paths"]
+
+    for route in ROUTES:
+        assert route.method.lower() in paths[route.path], route.route_key
