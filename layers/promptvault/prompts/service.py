@@ -300,12 +300,13 @@ def diff_versions(caller: Caller | None, id_or_slug: str, a: int, b: int) -> dic
     if a not in found or b not in found:
         raise NotFound("No such version")
     before, after = found[a], found[b]
-    content_diff = "".join(
+    content_diff = "\n".join(
         difflib.unified_diff(
-            before.content.splitlines(keepends=True),
-            after.content.splitlines(keepends=True),
+            before.content.splitlines(),
+            after.content.splitlines(),
             fromfile=f"v{a}",
             tofile=f"v{b}",
+            lineterm="",
         )
     )
     changes = [
