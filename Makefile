@@ -59,6 +59,9 @@ synth: install ## synthesize STAGE=dev|staging|prod into cdk.out/ (offline; cdk-
 deploy: install cdk-cli ## deploy STAGE's stacks with `cdk deploy` (needs AWS credentials)
 	$(CDK) deploy --all -c stage=$(STAGE) --require-approval broadening
 
+reindex: install ## rebuild the search index from the table (TABLE_NAME, DYNAMODB_ENDPOINT, SEARCH_*)
+	$(PY) -m promptvault.streams.reindex
+
 openapi: install ## regenerate docs/openapi.json from the resolvers
 	$(PY) -m promptvault.web.openapi > docs/openapi.json
 

@@ -18,7 +18,7 @@ from typing import Any
 from bench.counting import format_calls
 from bench.report import RESULTS, load_results, merge_results, table
 
-SECTIONS = ("coldstart", "firstrequest", "awscalls")
+SECTIONS = ("coldstart", "firstrequest", "awscalls", "search", "engagement")
 
 
 def cold_start_table(cold: dict[str, Any], first: dict[str, Any] | None) -> str:
@@ -79,6 +79,34 @@ def print_tables(sections: dict[str, Any]) -> None:
     if "awscalls" in sections:
         print(aws_calls_table(sections["awscalls"]))
         print()
+    if "search" in sections:
+        from bench.search import search_table
+
+        print(search_table(sections["search"]))
+        print()
+    if "engagement" in sections:
+        print(engagement_table(sections["engagement"]))
+        print()
+
+
+def engagement_table(section: dict[str, Any]) -> str:
+    rows = [
+        [
+            row["events"],
+            f"{row['write_units_per_event']:.2f}",
+            f"{row['index_requests_per_event']:.3f}",
+            "yes" if row["content_reindexed"] else "no",
+        ]
+        for row in section["rows"]
+    ]
+    headers = [
+        "events per batch (one prompt)",
+        "write units / event",
+        "index requests / event",
+        "content re-indexed",
+    ]
+    title = f"Engagement events (goal <= {section['goal_write_units']} write units per event)"
+    return f"{title}\n{table(headers, rows, {0, 1, 2})}\n{section['method']}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,6 +144,16 @@ def main(argv: list[str] | None = None) -> int:
 
         print("AWS calls ...", file=sys.stderr, flush=True)
         sections["awscalls"] = awscalls.run()
+    if "engagement" in wanted:
+        from bench import engagement
+
+        print("engagement write units ...", file=sys.stderr, flush=True)
+        sections["engagement"] = engagement.run()
+    if "search" in wanted:
+        from bench import search
+
+        print("search: 100,000 prompts on tantivy ...", file=sys.stderr, flush=True)
+        sections["search"] = search.run()
 
     stamp = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -131,7 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {RESULTS.relative_to(RESULTS.parent.parent)}")
     failed = [
         name
-        for name, key in (("coldstart", "all_meet_goal"), ("awscalls", "all_at_minimum"))
+        for name, key in (
+            ("coldstart", "all_meet_goal"),
+            ("awscalls", "all_at_minimum"),
+            ("search", "meets_goal"),
+        )
         if name in sections and not sections[name][key]
     ]
     if failed:

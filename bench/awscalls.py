@@ -10,48 +10,141 @@ from __future__ import annotations
 from typing import Any
 
 # The fewest calls each endpoint can make, by operation (layers/promptvault/prompts/
-# repository.py and identity/accounts.py explain why). A token check makes no AWS call:
-# the JWKS is fetched once per container and cached.
+# repository.py and identity/accounts.py explain why). A token's signature check makes no AWS
+# call (the JWKS is cached per container). Every request pays, before its route runs
+# (docs/performance.md): a rate-limit count (UpdateItem; two on auth routes: the account and
+# the IP) unless its catalogue action is "none", and with a credential one GetItem (the
+# profile for a token: a deleted account's token is refused; the key item for an API key).
 MINIMUM: dict[str, dict[str, int]] = {
     # guards (1 transaction), SignUp, AdminConfirmSignUp where the stage auto-confirms
     # without the trigger, then the profile with the guards pointed at it (1 transaction)
-    "POST /v1/auth/signup": {"TransactWriteItems": 2, "SignUp": 1, "AdminConfirmSignUp": 1},
-    "POST /v1/auth/confirm": {"ConfirmSignUp": 1},
-    "POST /v1/auth/login": {"InitiateAuth": 1},
-    "POST /v1/auth/refresh": {"InitiateAuth": 1},
-    "POST /v1/auth/forgot-password": {"ForgotPassword": 1},
-    "POST /v1/auth/reset-password": {"ConfirmForgotPassword": 1},
-    "GET /v1/users/me": {"GetItem": 1},
-    "GET /v1/users/me/prompts": {"Query": 1},
+    "POST /v1/auth/signup": {
+        "AdminConfirmSignUp": 1,
+        "SignUp": 1,
+        "TransactWriteItems": 2,
+        "UpdateItem": 2,
+    },
+    "POST /v1/auth/confirm": {"ConfirmSignUp": 1, "UpdateItem": 2},
+    "POST /v1/auth/login": {"InitiateAuth": 1, "UpdateItem": 2},
+    "POST /v1/auth/refresh": {"InitiateAuth": 1, "UpdateItem": 2},
+    "POST /v1/auth/forgot-password": {"ForgotPassword": 1, "UpdateItem": 2},
+    "POST /v1/auth/reset-password": {"ConfirmForgotPassword": 1, "UpdateItem": 2},
+    "GET /v1/users/me": {"GetItem": 2, "UpdateItem": 1},
+    "GET /v1/users/me/prompts": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
     # head + version 1 + slug guard in one transaction (a second one only on a slug collision)
-    "POST /v1/prompts": {"TransactWriteItems": 1},
-    "GET /v1/prompts": {"Query": 1},
-    "GET /v1/prompts/{id}": {"GetItem": 1},
+    "POST /v1/prompts": {"GetItem": 1, "TransactWriteItems": 1, "UpdateItem": 1},
+    "GET /v1/prompts": {"Query": 1, "UpdateItem": 1},
+    "GET /v1/prompts/{id}": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
     # slug guard, then the head
-    "GET /v1/prompts/{id} (by slug)": {"GetItem": 2},
-    # the head (ownership, If-Match), then new head + new version conditionally
-    "PATCH /v1/prompts/{id}": {"GetItem": 1, "TransactWriteItems": 1},
-    # the head, head + slug in one transaction, the version keys, one batch per 25 versions
-    "DELETE /v1/prompts/{id} (2 versions)": {
+    "GET /v1/prompts/{id} (by slug)": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
+    # head + stats (ownership, If-Match, the answer's counters) in one BatchGetItem, then new
+    # head + new version conditionally
+    "PATCH /v1/prompts/{id}": {
+        "BatchGetItem": 1,
         "GetItem": 1,
         "TransactWriteItems": 1,
-        "Query": 1,
+        "UpdateItem": 1,
+    },
+    # the head; head + slug + stats in one transaction; one Query of the prompt's partition
+    # for what is left (versions, ratings, fork links); one batch per 25 of them
+    "DELETE /v1/prompts/{id} (2 versions)": {
         "BatchWriteItem": 1,
+        "GetItem": 2,
+        "Query": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
     },
     "DELETE /v1/prompts/{id} (30 versions)": {
-        "GetItem": 1,
-        "TransactWriteItems": 1,
-        "Query": 1,
         "BatchWriteItem": 2,
+        "GetItem": 2,
+        "Query": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
     },
-    "GET /v1/prompts/{id}/versions": {"GetItem": 1, "Query": 1},
-    "GET /v1/prompts/{id}/versions/{n}": {"GetItem": 2},
-    "POST /v1/prompts/{id}/versions/{n}/restore": {"GetItem": 2, "TransactWriteItems": 1},
-    "GET /v1/prompts/{id}/diff": {"GetItem": 1, "BatchGetItem": 1},
+    "GET /v1/prompts/{id}/versions": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    "GET /v1/prompts/{id}/versions/{n}": {"GetItem": 2, "UpdateItem": 1},
+    # head + stats in one BatchGetItem, the version to restore, then the edit transaction
+    "POST /v1/prompts/{id}/versions/{n}/restore": {
+        "BatchGetItem": 1,
+        "GetItem": 2,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
+    "GET /v1/prompts/{id}/diff": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
+    # reference data: no AWS call and no rate limit (served from the layer, cacheable)
     "GET /v1/categories": {},
     "GET /v1/models": {},
+    # the key count (at most 20 per user), then the key
+    "POST /v1/users/me/api-keys": {"GetItem": 1, "PutItem": 1, "Query": 1, "UpdateItem": 1},
+    "GET /v1/users/me/api-keys": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    "DELETE /v1/users/me/api-keys/{id}": {"DeleteItem": 1, "GetItem": 1, "UpdateItem": 1},
+    # the key (GetItem by key id) instead of the profile; lastUsedAt at most once a minute
+    "GET /v1/prompts/{id} (API key)": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
+    # one UpdateItem answers with the item as updated
+    "PATCH /v1/users/me": {"GetItem": 1, "UpdateItem": 2},
+    # password (InitiateAuth); one Query per kind of personal item; the Cognito user; the
+    # profile + guards in one transaction. Each item found adds its delete.
+    "DELETE /v1/users/me (no content)": {
+        "AdminDeleteUser": 1,
+        "BatchWriteItem": 2,
+        "GetItem": 2,
+        "InitiateAuth": 1,
+        "Query": 9,
+        "TransactWriteItems": 1,
+        "UpdateItem": 2,
+    },
+    # username guard, then the profile
+    "GET /v1/users/{username}": {"GetItem": 2, "UpdateItem": 1},
+    "GET /v1/users/{username}/prompts": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    # username guard; the follow + both counts in one transaction
+    "PUT /v1/users/{username}/follow": {"GetItem": 2, "TransactWriteItems": 1, "UpdateItem": 1},
+    "DELETE /v1/users/{username}/follow": {"GetItem": 2, "TransactWriteItems": 1, "UpdateItem": 1},
+    "GET /v1/users/{username}/followers": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    "GET /v1/users/{username}/following": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    "GET /v1/leaderboard": {"Query": 1, "UpdateItem": 1},
+    # username guard, profile (the Cognito username is the email), groups, then the change
+    "PUT /v1/admin/users/{username}/role": {
+        "AdminAddUserToGroup": 1,
+        "AdminListGroupsForUser": 1,
+        "GetItem": 3,
+        "UpdateItem": 1,
+    },
+    # the head; the archive edit (conditional); the moderation record
+    "POST /v1/moderation/prompts/{id}/archive": {
+        "GetItem": 2,
+        "PutItem": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
     # the Cognito pre-sign-up trigger only edits the event it is given
     "trigger auth_presignup": {},
+    # --- engagement (issue 4): visibility read + one write; counts come from the stream.
+    # Each request also pays the rate limiter (issue 5): one UpdateItem, and one GetItem when
+    # signed in (the scenarios below are signed in except views, copies and forks).
+    "PUT /v1/prompts/{id}/rating": {"GetItem": 2, "PutItem": 1, "UpdateItem": 1},
+    "DELETE /v1/prompts/{id}/rating": {"DeleteItem": 1, "GetItem": 2, "UpdateItem": 1},
+    # head, stats and the caller's own rating together
+    "GET /v1/prompts/{id}/ratings": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
+    "POST /v1/prompts/{id}/views": {"GetItem": 1, "PutItem": 1, "UpdateItem": 1},
+    "POST /v1/prompts/{id}/copies": {"GetItem": 1, "PutItem": 1, "UpdateItem": 1},
+    "PUT /v1/prompts/{id}/bookmark": {"GetItem": 2, "PutItem": 1, "UpdateItem": 1},
+    # no visibility check: one may always drop a bookmark
+    "DELETE /v1/prompts/{id}/bookmark": {"DeleteItem": 1, "GetItem": 1, "UpdateItem": 1},
+    # GSI1 page, then heads + stats of the page
+    "GET /v1/users/me/bookmarks": {"BatchGetItem": 1, "GetItem": 1, "Query": 1, "UpdateItem": 1},
+    # the original, then head + version 1 + slug + fork link in one transaction
+    "POST /v1/prompts/{id}/fork": {"GetItem": 2, "TransactWriteItems": 1, "UpdateItem": 1},
+    # the original, the fork links, heads + stats of the page
+    "GET /v1/prompts/{id}/forks": {"BatchGetItem": 1, "GetItem": 1, "Query": 1, "UpdateItem": 1},
+    # --- search (issue 4): the index answers (tantivy here, OpenSearch on AWS: not an AWS SDK
+    # call); only the rate limiter touches DynamoDB, anonymous callers being counted per IP.
+    "GET /v1/search": {"UpdateItem": 1},
+    "GET /v1/search/suggest": {"UpdateItem": 1},
+    "GET /v1/prompts?sort=trending": {"UpdateItem": 1},
+    # 10 markers + one ADD on the stats item, in one transaction
+    "trigger stream_counters (10 views of one prompt)": {"TransactWriteItems": 1},
+    # reads nothing from the table; the index (tantivy here) is not an AWS call
+    "trigger stream_indexer (a stats change)": {},
 }
 
 # Endpoints whose observed calls exceed MINIMUM because of the product code: label -> why.
@@ -65,9 +158,10 @@ def observe() -> list[dict[str, Any]]:
     from bench.counting import counting_aws_calls
     from bench.scenarios import SCENARIOS, make_world, presignup_event, send
     from tests.support.aws import moto_aws
+    from tests.support.ratelimits import enforced
 
     rows: list[dict[str, Any]] = []
-    with moto_aws(), counting_aws_calls() as counter:
+    with moto_aws(), enforced(), counting_aws_calls() as counter:
         world = make_world()
         for scenario in SCENARIOS:
             request = scenario.prepare(world)
@@ -80,6 +174,24 @@ def observe() -> list[dict[str, Any]]:
         counter.reset()
         handler(presignup_event(), None)
         rows.append(_row("trigger auth_presignup", "auth_presignup", counter.snapshot(), None))
+        rows.extend(_stream_rows(world, counter))
+    return rows
+
+
+def _stream_rows(world: Any, counter: Any) -> list[dict[str, Any]]:
+    """Each stream consumer on one realistic batch; a batch item failure would show in status."""
+    import importlib
+
+    from bench.scenarios import STREAM_TRIGGERS
+
+    rows = []
+    for label, (function, build) in STREAM_TRIGGERS.items():
+        handler = importlib.import_module(f"functions.{function}.handler").handler
+        event = build(world)
+        counter.reset()
+        reply = handler(event, None)
+        status = 200 if not reply["batchItemFailures"] else 500
+        rows.append(_row(label, function, counter.snapshot(), status))
     return rows
 
 

@@ -191,6 +191,280 @@ def _models(_: World) -> Request:
     return Request("GET", "/v1/models")
 
 
+# --- identity (issue 5) ------------------------------------------------------------------------
+
+
+def _api_key(world: World, scopes: tuple[str, ...] = ("read",)) -> dict[str, Any]:
+    made = call(
+        "POST",
+        "/v1/users/me/api-keys",
+        {"name": _unique("k"), "scopes": list(scopes)},
+        token=world.owner.token,
+    )
+    assert made.status == 201, made.body
+    return dict(made.data)
+
+
+def _key_create(world: World) -> Request:
+    body = {"name": _unique("k"), "scopes": ["read", "write"]}
+    return Request("POST", "/v1/users/me/api-keys", body, token=world.owner.token)
+
+
+def _key_list(world: World) -> Request:
+    return Request("GET", "/v1/users/me/api-keys", token=world.owner.token)
+
+
+def _key_revoke(world: World) -> Request:
+    key = _api_key(world)
+    return Request("DELETE", f"/v1/users/me/api-keys/{key['id']}", token=world.owner.token)
+
+
+def _get_with_key(world: World) -> Request:
+    key = _api_key(world)["key"]
+    # first use records lastUsedAt (at most once a minute); the measured request does not
+    assert call("GET", f"/v1/prompts/{world.prompt['id']}", token=key).status == 200
+    return Request("GET", f"/v1/prompts/{world.prompt['id']}", token=key)
+
+
+def _me_update(world: World) -> Request:
+    return Request("PATCH", "/v1/users/me", {"bio": "Writes prompts"}, token=world.owner.token)
+
+
+def _me_delete(_: World) -> Request:
+    someone = sign_up()  # a user with nothing: the fixed cost of deleting an account
+    return Request("DELETE", "/v1/users/me", {"password": PASSWORD}, token=someone.token)
+
+
+def _profile(world: World) -> Request:
+    return Request("GET", f"/v1/users/{world.owner.username}")
+
+
+def _user_prompts(world: World) -> Request:
+    return Request("GET", f"/v1/users/{world.owner.username}/prompts")
+
+
+def _follow(world: World) -> Request:
+    return Request("PUT", f"/v1/users/{sign_up().username}/follow", token=world.owner.token)
+
+
+def _unfollow(world: World) -> Request:
+    other = sign_up()
+    assert call("PUT", f"/v1/users/{other.username}/follow", token=world.owner.token).status == 200
+    return Request("DELETE", f"/v1/users/{other.username}/follow", token=world.owner.token)
+
+
+def _followers(world: World) -> Request:
+    return Request("GET", f"/v1/users/{world.owner.username}/followers")
+
+
+def _following(world: World) -> Request:
+    return Request("GET", f"/v1/users/{world.owner.username}/following")
+
+
+def _leaderboard(_: World) -> Request:
+    return Request("GET", "/v1/leaderboard")
+
+
+def _admin(world: World) -> User:
+    from promptvault.settings import get_settings
+
+    admin = sign_up()
+    _cognito().admin_add_user_to_group(
+        UserPoolId=get_settings().user_pool_id, Username=admin.email, GroupName="admin"
+    )
+    login = call("POST", "/v1/auth/login", {"email": admin.email, "password": PASSWORD})
+    return User(admin.id, admin.username, admin.email, login.data["accessToken"])
+
+
+def _role(world: World) -> Request:
+    admin = _admin(world)
+    body = {"role": "moderator"}
+    return Request("PUT", f"/v1/admin/users/{sign_up().username}/role", body, token=admin.token)
+
+
+def _archive(world: World) -> Request:
+    admin = _admin(world)
+    prompt = create_prompt(world.owner, title=f"Bench {_unique()}")
+    body = {"reason": "spam"}
+    return Request("POST", f"/v1/moderation/prompts/{prompt['id']}/archive", body, admin.token)
+
+
+IDENTITY_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("POST /v1/users/me/api-keys", "users_api_keys_create", _key_create, 201),
+    Scenario("GET /v1/users/me/api-keys", "users_api_keys_list", _key_list, 200),
+    Scenario("DELETE /v1/users/me/api-keys/{id}", "users_api_keys_revoke", _key_revoke, 204),
+    Scenario("GET /v1/prompts/{id} (API key)", "prompts_get", _get_with_key, 200),
+    Scenario("PATCH /v1/users/me", "users_me_update", _me_update, 200),
+    Scenario("DELETE /v1/users/me (no content)", "users_me_delete", _me_delete, 204),
+    Scenario("GET /v1/users/{username}", "users_get", _profile, 200),
+    Scenario("GET /v1/users/{username}/prompts", "users_prompts", _user_prompts, 200),
+    Scenario("PUT /v1/users/{username}/follow", "follows_create", _follow, 200),
+    Scenario("DELETE /v1/users/{username}/follow", "follows_delete", _unfollow, 204),
+    Scenario("GET /v1/users/{username}/followers", "follows_followers", _followers, 200),
+    Scenario("GET /v1/users/{username}/following", "follows_following", _following, 200),
+    Scenario("GET /v1/leaderboard", "leaderboard", _leaderboard, 200),
+    Scenario("PUT /v1/admin/users/{username}/role", "admin_user_role", _role, 200),
+    Scenario("POST /v1/moderation/prompts/{id}/archive", "moderation_archive", _archive, 201),
+)
+
+
+# --- engagement (issue 4) ---------------------------------------------------------------------
+
+
+def _prompt_path(world: World, action: str) -> str:
+    return f"/v1/prompts/{world.prompt['id']}/{action}"
+
+
+def _rate(world: World) -> Request:
+    return Request("PUT", _prompt_path(world, "rating"), {"score": 4}, token=world.owner.token)
+
+
+def _unrate(world: World) -> Request:
+    assert call("PUT", _prompt_path(world, "rating"), {"score": 3}, token=world.owner.token)
+    return Request("DELETE", _prompt_path(world, "rating"), token=world.owner.token)
+
+
+def _ratings(world: World) -> Request:
+    return Request("GET", _prompt_path(world, "ratings"), token=world.owner.token)
+
+
+def _view(world: World) -> Request:
+    return Request("POST", _prompt_path(world, "views"))
+
+
+def _copy(world: World) -> Request:
+    return Request("POST", _prompt_path(world, "copies"))
+
+
+def _bookmark(world: World) -> Request:
+    return Request("PUT", _prompt_path(world, "bookmark"), token=world.owner.token)
+
+
+def _unbookmark(world: World) -> Request:
+    return Request("DELETE", _prompt_path(world, "bookmark"), token=world.owner.token)
+
+
+def _my_bookmarks(world: World) -> Request:
+    assert call("PUT", _prompt_path(world, "bookmark"), token=world.owner.token).status == 200
+    return Request("GET", "/v1/users/me/bookmarks", token=world.owner.token)
+
+
+def _fork(world: World) -> Request:
+    body = {"title": f"Fork {_unique()}"}  # a new slug: no collision retry
+    return Request("POST", _prompt_path(world, "fork"), body, token=world.owner.token)
+
+
+def _forks(world: World) -> Request:
+    made = call(
+        "POST", _prompt_path(world, "fork"), {"title": f"Fork {_unique()}"}, world.owner.token
+    )
+    assert made.status == 201, made.body
+    return Request("GET", _prompt_path(world, "forks"))
+
+
+# --- search (issue 4) --------------------------------------------------------------------------
+
+
+def _search(_: World) -> Request:
+    return Request("GET", "/v1/search", query={"q": "sumarise meeting", "category": "productivity"})
+
+
+def _suggest(_: World) -> Request:
+    return Request("GET", "/v1/search/suggest", query={"q": "summ"})
+
+
+def _trending(_: World) -> Request:
+    return Request("GET", "/v1/prompts", query={"sort": "trending"})
+
+
+SEARCH_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("GET /v1/search", "search_query", _search, 200),
+    Scenario("GET /v1/search/suggest", "search_suggest", _suggest, 200),
+    Scenario("GET /v1/prompts?sort=trending", "prompts_list", _trending, 200),
+)
+
+
+ENGAGEMENT_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("PUT /v1/prompts/{id}/rating", "engagement_rate", _rate, 200),
+    Scenario("DELETE /v1/prompts/{id}/rating", "engagement_unrate", _unrate, 204),
+    Scenario("GET /v1/prompts/{id}/ratings", "engagement_ratings", _ratings, 200),
+    Scenario("POST /v1/prompts/{id}/views", "engagement_view", _view, 202),
+    Scenario("POST /v1/prompts/{id}/copies", "engagement_copy", _copy, 202),
+    Scenario("PUT /v1/prompts/{id}/bookmark", "engagement_bookmark", _bookmark, 200),
+    Scenario("DELETE /v1/prompts/{id}/bookmark", "engagement_unbookmark", _unbookmark, 204),
+    Scenario("GET /v1/users/me/bookmarks", "users_me_bookmarks", _my_bookmarks, 200),
+    Scenario("POST /v1/prompts/{id}/fork", "engagement_fork", _fork, 201),
+    Scenario("GET /v1/prompts/{id}/forks", "engagement_forks", _forks, 200),
+)
+
+
+def stream_record(
+    name: str, new: dict[str, Any] | None, old: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A DynamoDB stream record as Lambda delivers it, from plain item attributes."""
+    from boto3.dynamodb.types import TypeSerializer
+
+    serializer = TypeSerializer()
+    image = new if new is not None else old
+    assert image is not None
+
+    def typed(item: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if item is None else {k: serializer.serialize(v) for k, v in item.items()}
+
+    body: dict[str, Any] = {
+        "Keys": typed({"PK": image["PK"], "SK": image["SK"]}),
+        "SequenceNumber": str(10**20 + int(uuid.uuid4().int % 10**12)),
+        "SizeBytes": 100,
+        "StreamViewType": "NEW_AND_OLD_IMAGES",
+    }
+    if new is not None:
+        body["NewImage"] = typed(new)
+    if old is not None:
+        body["OldImage"] = typed(old)
+    return {
+        "eventID": uuid.uuid4().hex,
+        "eventName": name,
+        "eventSource": "aws:dynamodb",
+        "eventVersion": "1.1",
+        "awsRegion": "us-east-1",
+        "dynamodb": body,
+        "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/local",
+    }
+
+
+def counters_event(world: World, views: int = 10) -> dict[str, Any]:
+    """A batch of ``views`` view events on one prompt: one transaction applies them all."""
+    pid = world.prompt["id"]
+    records = [
+        stream_record(
+            "INSERT",
+            {
+                "PK": f"PROMPT#{pid}",
+                "SK": f"VIEW#{_unique()}",
+                "type": "Usage",
+                "promptId": pid,
+                "kind": "view",
+            },
+        )
+        for _ in range(views)
+    ]
+    return {"Records": records}
+
+
+def indexer_event(world: World) -> dict[str, Any]:
+    """One counter change on a prompt: a stats update for the index, no content re-index."""
+    pid = world.prompt["id"]
+    stats = {"PK": f"PROMPT#{pid}", "SK": "STATS", "type": "Stats", "views": 10, "updates": 1}
+    return {"Records": [stream_record("INSERT", stats)]}
+
+
+# label -> (function, event builder): the stream consumers' counted batches
+STREAM_TRIGGERS: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
+    "trigger stream_counters (10 views of one prompt)": ("stream_counters", counters_event),
+    "trigger stream_indexer (a stats change)": ("stream_indexer", indexer_event),
+}
+
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("POST /v1/auth/signup", "auth_signup", _signup, 201),
     Scenario("POST /v1/auth/confirm", "auth_confirm", _confirm, 200),
@@ -213,6 +487,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("GET /v1/prompts/{id}/diff", "prompts_diff", _diff, 200),
     Scenario("GET /v1/categories", "reference_categories", _categories, 200),
     Scenario("GET /v1/models", "reference_models", _models, 200),
+    *IDENTITY_SCENARIOS,
+    *ENGAGEMENT_SCENARIOS,
+    *SEARCH_SCENARIOS,
 )
 
 

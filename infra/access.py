@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from aws_cdk import aws_iam as iam
 
+from promptvault.catalogue import Route
+
 TABLE_READ = ("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem")
 INDEX_READ = ("dynamodb:Query",)
 TABLE_WRITE = (
@@ -22,6 +24,14 @@ TABLE_WRITE = (
     "dynamodb:UpdateItem",
 )
 ADMIN_CONFIRM = ("cognito-idp:AdminConfirmSignUp",)
+ADMIN_ROLES = (
+    "cognito-idp:AdminAddUserToGroup",
+    "cognito-idp:AdminListGroupsForUser",
+    "cognito-idp:AdminRemoveUserFromGroup",
+)
+ADMIN_DELETE = ("cognito-idp:AdminDeleteUser",)
+# Rate-limit counters and an API key's last-used time: one UpdateItem, nothing else.
+TABLE_COUNT = ("dynamodb:UpdateItem",)
 CURSOR_SECRET_READ = ("secretsmanager:GetSecretValue",)
 SEARCH_READ = ("es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost")
 SEARCH_WRITE = ("es:ESHttpDelete", "es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut")
@@ -32,11 +42,22 @@ KNOWN_ACCESS = frozenset(
         "table:write",
         "cognito:client",
         "cognito:admin-confirm",
+        "cognito:admin-roles",
+        "cognito:admin-delete",
+        "table:count",  # implied by the catalogue: rate limits and API-key last use
         "search:read",  # consumers and search routes, once they exist
         "search:write",
         "email:send",
     }
 )
+
+
+def effective_access(route: Route) -> tuple[str, ...]:
+    """The route's declared access plus what the shared request path needs: a rate-limited
+    route counts (UpdateItem), and a route that reads credentials may touch an API key's
+    last use (UpdateItem) after looking the key or the profile up (GetItem, in table:read)."""
+    implied = route.rate_limit != "none" or route.auth != "public"
+    return (*route.access, "table:count") if implied else tuple(route.access)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +88,12 @@ def statements_for(
         statements.append(_allow(CURSOR_SECRET_READ, [resources.cursor_secret_arn]))
     if "table:write" in wanted:
         statements.append(_allow(TABLE_WRITE, [resources.table_arn]))
+    elif "table:count" in wanted:
+        statements.append(_allow(TABLE_COUNT, [resources.table_arn]))
+    if "cognito:admin-roles" in wanted:
+        statements.append(_allow(ADMIN_ROLES, [resources.user_pool_arn]))
+    if "cognito:admin-delete" in wanted:
+        statements.append(_allow(ADMIN_DELETE, [resources.user_pool_arn]))
     # cognito:client needs no IAM: sign-up, login and reset are unauthenticated client APIs.
     if "cognito:admin-confirm" in wanted and auto_confirm_signup:
         statements.append(_allow(ADMIN_CONFIRM, [resources.user_pool_arn]))
@@ -76,6 +103,9 @@ def statements_for(
             raise ValueError("search access needs the search domain")
         actions = SEARCH_WRITE if "search:write" in search else SEARCH_READ
         statements.append(_allow(actions, [f"{resources.search_domain_arn}/*"]))
+    if "search:read" in wanted and "table:read" not in wanted:
+        # Search results paginate with signed cursors too.
+        statements.append(_allow(CURSOR_SECRET_READ, [resources.cursor_secret_arn]))
     if "email:send" in wanted:
         if not resources.email_resources:
             raise ValueError("email:send needs the sending identity and configuration set")

@@ -73,7 +73,13 @@ def build_stage(
     search = SearchStack(app, config.stack_name("Search"), config=config, **named("Search"))
     email = EmailStack(app, config.stack_name("Email"), config=config, **named("Email"))
     api = ApiStack(
-        app, config.stack_name("Api"), config=config, data=data, identity=identity, **named("Api")
+        app,
+        config.stack_name("Api"),
+        config=config,
+        data=data,
+        identity=identity,
+        search=search,
+        **named("Api"),
     )
     streams = None
     if consumers:

@@ -15,5 +15,5 @@ router = Router()
 )
 def get_prompt(id: str) -> Response[str]:
     """One prompt by id or slug; private prompts and drafts only for their owner."""
-    head = service.find_prompt(id, current_caller())
-    return ok(prompt_out(head), headers={"ETag": service.etag(head)})
+    head, stats = service.find_prompt_with_stats(id, current_caller())
+    return ok(prompt_out(head, stats), headers={"ETag": service.etag(head)})

@@ -18,5 +18,5 @@ router = Router()
 def update_prompt(id: str, body: PromptUpdate) -> Response[str]:
     """Send If-Match with the ETag you read; content edits write a new immutable version."""
     if_match = router.current_event.headers.get("if-match")
-    head = service.update_prompt(require_caller(), id, if_match, body)
-    return ok(prompt_out(head), headers={"ETag": service.etag(head)})
+    head, stats = service.update_prompt(require_caller(), id, if_match, body)
+    return ok(prompt_out(head, stats), headers={"ETag": service.etag(head)})

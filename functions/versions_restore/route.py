@@ -19,7 +19,7 @@ def restore_version(id: str, n: str, body: RestoreRequest | None = None) -> Resp
     """Writes version n+1 equal to version n; If-Match is optional here and checked when sent."""
     if_match = router.current_event.headers.get("if-match")
     message = body.change_message if body else None
-    head = service.restore_version(
+    head, stats = service.restore_version(
         require_caller(), id, service.version_number(n), if_match, message
     )
-    return ok(prompt_out(head), status=201, headers={"ETag": service.etag(head)})
+    return ok(prompt_out(head, stats), status=201, headers={"ETag": service.etag(head)})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 
 REGION = "us-east-1"
 TABLE_NAME = "promptvault-local"
@@ -34,6 +35,9 @@ def forced(moto_url: str) -> dict[str, str]:
         "AUTO_CONFIRM_SIGNUP": "true",
         # No X-Ray daemon runs locally.
         "POWERTOOLS_TRACE_DISABLED": "true",
+        # Search runs on tantivy here, never on a real OpenSearch domain.
+        "SEARCH_BACKEND": "tantivy",
+        "SEARCH_ENDPOINT": "",
     }
 
 
@@ -48,6 +52,8 @@ def defaults() -> dict[str, str]:
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": "INFO",
         "EMAIL_SENDER": f"PromptVault <noreply@{EMAIL_DOMAIN}>",
+        # A fresh on-disk index per run: moto's table starts empty each run too.
+        "SEARCH_INDEX_DIR": tempfile.mkdtemp(prefix="promptvault-search-"),
     }
 
 

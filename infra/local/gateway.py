@@ -66,6 +66,10 @@ class Gateway:
             "/_local/outbox": lambda _r: _json(200, outbox.sent_emails()),
         }
 
+    def add_page(self, path: str, data: Callable[[], Any]) -> None:
+        """A local-only JSON page (e.g. the stream pump's dead letters)."""
+        self._local[path] = lambda _r: _json(200, data())
+
     @cached_property
     def openapi(self) -> dict[str, Any]:
         from promptvault.web.openapi import build_openapi

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from infra.local import environment, resources
 from infra.local.gateway import Gateway, GatewayServer, serve
+from infra.local.pump import StreamPump, start_pump
 
 
 @dataclass
@@ -28,12 +29,15 @@ class LocalRuntime:
     _server: GatewayServer
     _moto: object
     _thread: threading.Thread
+    pump: StreamPump | None = None
     _stopped: bool = field(default=False)
 
     def stop(self) -> None:
         if self._stopped:
             return
         self._stopped = True
+        if self.pump is not None:
+            self.pump.stop()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -74,7 +78,10 @@ def start_local(port: int = 0) -> LocalRuntime:
         environment.apply(environment.identity(pool.pool_id, pool.client_id, moto_url))
         table_name = resources.create_table()
         resources.create_email_identity()
-        server = serve(Gateway(), port)
+        pump = start_pump(table_name)  # the stream consumers, as Lambda would run them
+        gateway = Gateway()
+        gateway.add_page("/_local/dead-letters", lambda: pump.dead_letters)
+        server = serve(gateway, port)
     except BaseException:
         moto.stop()  # type: ignore[attr-defined]
         raise
@@ -92,4 +99,5 @@ def start_local(port: int = 0) -> LocalRuntime:
         _server=server,
         _moto=moto,
         _thread=thread,
+        pump=pump,
     )

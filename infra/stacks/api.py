@@ -25,6 +25,7 @@ from infra.nag import acknowledge
 from infra.stacks.data import DataStack
 from infra.stacks.identity import IdentityStack
 from infra.stacks.routes import RoutesStack, RouteWiring
+from infra.stacks.search import SearchStack
 from infra.stages import StageConfig
 from promptvault.catalogue import ROUTES, Route
 
@@ -57,6 +58,7 @@ class ApiStack(Stack):
         config: StageConfig,
         data: DataStack,
         identity: IdentityStack,
+        search: SearchStack | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kw)
@@ -98,9 +100,11 @@ class ApiStack(Stack):
                 index_arns=data.index_arns,
                 user_pool_arn=identity.user_pool.user_pool_arn,
                 cursor_secret_arn=self.cursor_secret.secret_arn,
+                search_domain_arn=search.domain_arn if search else None,
             ),
             user_pool_id=identity.user_pool.user_pool_id,
             user_pool_client_id=identity.client_id,
+            search_endpoint=f"https://{search.endpoint}" if search else "",
         )
         self.route_stacks = [
             RoutesStack(self, f"Routes{tag.title()}", routes=routes, wiring=wiring)

@@ -15,15 +15,16 @@ from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from infra.access import Grantable, statements_for
+from infra.access import Grantable, effective_access, statements_for
 from infra.components.service_function import ServiceFunction
 from infra.nag import acknowledge
 from infra.stages import StageConfig
 from promptvault.catalogue import Route
 
-# The catalogue's auth mode → API Gateway's own check. "optional" routes must accept
-# anonymous calls, so only the function can read (and reject a bad) token there.
-AUTHORIZATION = {"public": "NONE", "optional": "NONE", "user": "JWT"}
+# The catalogue's auth mode → API Gateway's own check: none (decision 12). A JWT authoriser
+# on "user" routes would refuse personal API keys (Bearer pv_…), and the functions verify
+# every credential themselves (identity/credentials.py), tokens and keys alike.
+AUTHORIZATION = {"public": "NONE", "optional": "NONE", "user": "NONE"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class RouteWiring:
     grantable: Grantable
     user_pool_id: str
     user_pool_client_id: str
+    search_endpoint: str = ""  # https://<OpenSearch domain endpoint>
 
 
 def construct_id(route: Route) -> str:
@@ -50,10 +52,14 @@ def environment(route: Route, wiring: RouteWiring) -> dict[str, str]:
         "USER_POOL_CLIENT_ID": wiring.user_pool_client_id,
         "MAX_BODY_BYTES": str(route.max_body_bytes),
     }
-    if {"table:read", "table:write"} & set(route.access):
+    if {"table:read", "table:write", "table:count"} & set(effective_access(route)):
         env["TABLE_NAME"] = wiring.config.prefix
     if "table:read" in route.access:
         env["CURSOR_SECRET_ARN"] = wiring.grantable.cursor_secret_arn
+    if "search:read" in route.access:
+        env["CURSOR_SECRET_ARN"] = wiring.grantable.cursor_secret_arn
+        env["SEARCH_BACKEND"] = "opensearch"
+        env["SEARCH_ENDPOINT"] = wiring.search_endpoint
     if "cognito:admin-confirm" in route.access:
         env["AUTO_CONFIRM_SIGNUP"] = str(wiring.config.auto_confirm_signup).lower()
     return env
@@ -80,11 +86,21 @@ class RoutesStack(NestedStack):
             layer=wiring.layer,
             environment=environment(route, wiring),
             statements=statements_for(
-                route.access,
+                effective_access(route),
                 wiring.grantable,
                 auto_confirm_signup=wiring.config.auto_confirm_signup,
             ),
         )
+        if "search:read" in route.access:
+            config = wiring.config
+            account = config.account or "<AWS::AccountId>"  # how cdk-nag renders the token
+            domain = f"arn:<AWS::Partition>:es:{config.region}:{account}:domain/{config.prefix}"
+            acknowledge(
+                function.role,
+                f"AwsSolutions-IAM5[Resource::{domain}/*]",
+                "OpenSearch paths (indexes, documents) are not IAM resources; the grant is "
+                "limited to this stage's domain, read actions only.",
+            )
         integration = apigw.CfnIntegration(
             scope,
             "Integration",
@@ -107,8 +123,9 @@ class RoutesStack(NestedStack):
             acknowledge(
                 api_route,
                 "AwsSolutions-APIG4",
-                f"Catalogue auth mode '{route.auth}': anonymous callers are allowed by design; "
-                "the handler verifies a bearer token itself whenever one is sent.",
+                f"Catalogue auth mode '{route.auth}': the handler verifies every credential "
+                "itself (Cognito access token or personal API key; decision 12), and refuses "
+                "anonymous callers where the mode is 'user'.",
             )
         lambda_.CfnPermission(
             scope,

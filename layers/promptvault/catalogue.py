@@ -21,7 +21,19 @@ Access = Literal[
     "table:write",
     "cognito:client",  # sign-up, login, refresh, password flows (public client APIs)
     "cognito:admin-confirm",  # auto-confirm in stages that turn it on
+    "search:read",  # query the search index (OpenSearch on AWS, tantivy locally)
+    "cognito:admin-roles",  # list, add and remove a user's role groups
+    "cognito:admin-delete",  # delete a user (account deletion)
 ]
+
+# What an API key needs to call a route: a "read" key calls read routes, a "read"+"write" key
+# both; "session" routes take a person's token only (managing keys, roles, moderation, deleting
+# the account), so a leaked key can never mint keys or lock its owner out.
+Scope = Literal["read", "write", "session"]
+
+# The rate-limit action a request counts against; promptvault/ratelimit/limits.py holds the
+# numbers. "auth" counts per account signed into and, more loosely, per client IP.
+RateAction = Literal["auth", "rating", "prompt-create", "general", "none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +53,14 @@ class Route:
     throttle: Throttle = field(default_factory=Throttle)
     max_body_bytes: int = 64 * 1024
     tag: str = "prompts"
+    scope: Scope | None = None  # None: "read" for GET, "write" otherwise
+    rate_limit: RateAction = "general"
+
+    @property
+    def key_scope(self) -> Scope:
+        if self.scope is not None:
+            return self.scope
+        return "read" if self.method == "GET" else "write"
 
     @property
     def route_key(self) -> str:
@@ -72,6 +92,7 @@ ROUTES: tuple[Route, ...] = (
         _AUTH,
         4096,
         "auth",
+        rate_limit="auth",
     ),
     Route(
         "POST",
@@ -83,6 +104,7 @@ ROUTES: tuple[Route, ...] = (
         _AUTH,
         4096,
         "auth",
+        rate_limit="auth",
     ),
     Route(
         "POST",
@@ -94,6 +116,7 @@ ROUTES: tuple[Route, ...] = (
         _AUTH,
         4096,
         "auth",
+        rate_limit="auth",
     ),
     Route(
         "POST",
@@ -105,6 +128,7 @@ ROUTES: tuple[Route, ...] = (
         _AUTH,
         8192,
         "auth",
+        rate_limit="auth",
     ),
     Route(
         "POST",
@@ -116,6 +140,7 @@ ROUTES: tuple[Route, ...] = (
         _AUTH,
         4096,
         "auth",
+        rate_limit="auth",
     ),
     Route(
         "POST",
@@ -127,6 +152,7 @@ ROUTES: tuple[Route, ...] = (
         _AUTH,
         4096,
         "auth",
+        rate_limit="auth",
     ),
     Route(
         "GET",
@@ -155,14 +181,15 @@ ROUTES: tuple[Route, ...] = (
         "Create a prompt and its first version",
         _WRITE,
         Throttle(10, 20),
+        rate_limit="prompt-create",
     ),
     Route(
         "GET",
         "/v1/prompts",
         "prompts_list",
         "public",
-        "Public published prompts, newest first",
-        _READ,
+        "Public published prompts: newest first, or ranked by the index with sort=",
+        (*_READ, "search:read"),
     ),
     Route("GET", "/v1/prompts/{id}", "prompts_get", "optional", "One prompt by id or slug", _READ),
     Route(
@@ -218,6 +245,128 @@ ROUTES: tuple[Route, ...] = (
         _READ,
         tag="versions",
     ),
+    # engagement (issue 4): one write each; counts follow from the table's stream
+    Route(
+        "PUT",
+        "/v1/prompts/{id}/rating",
+        "engagement_rate",
+        "optional",
+        "Rate a prompt 1-5 (signed in, or as a guest with guestId)",
+        _WRITE,
+        Throttle(20, 40),
+        1024,
+        "engagement",
+        rate_limit="rating",
+    ),
+    Route(
+        "DELETE",
+        "/v1/prompts/{id}/rating",
+        "engagement_unrate",
+        "optional",
+        "Remove one's own rating",
+        _WRITE,
+        Throttle(20, 40),
+        tag="engagement",
+    ),
+    Route(
+        "GET",
+        "/v1/prompts/{id}/ratings",
+        "engagement_ratings",
+        "optional",
+        "Rating average, count, breakdown and the caller's own",
+        _READ,
+        tag="engagement",
+    ),
+    Route(
+        "POST",
+        "/v1/prompts/{id}/views",
+        "engagement_view",
+        "optional",
+        "Count a view (anonymous allowed)",
+        _WRITE,
+        max_body_bytes=1024,
+        tag="engagement",
+        scope="read",  # usage telemetry, not content: a read key may record it
+    ),
+    Route(
+        "POST",
+        "/v1/prompts/{id}/copies",
+        "engagement_copy",
+        "optional",
+        "Count a copy (anonymous allowed)",
+        _WRITE,
+        max_body_bytes=1024,
+        tag="engagement",
+        scope="read",  # usage telemetry, not content: a read key may record it
+    ),
+    Route(
+        "PUT",
+        "/v1/prompts/{id}/bookmark",
+        "engagement_bookmark",
+        "user",
+        "Bookmark a prompt",
+        _WRITE,
+        max_body_bytes=1024,
+        tag="engagement",
+    ),
+    Route(
+        "DELETE",
+        "/v1/prompts/{id}/bookmark",
+        "engagement_unbookmark",
+        "user",
+        "Remove a bookmark",
+        _WRITE,
+        tag="engagement",
+    ),
+    Route(
+        "GET",
+        "/v1/users/me/bookmarks",
+        "users_me_bookmarks",
+        "user",
+        "The signed-in user's bookmarks, newest first",
+        _READ,
+        tag="users",
+    ),
+    Route(
+        "POST",
+        "/v1/prompts/{id}/fork",
+        "engagement_fork",
+        "user",
+        "Fork a prompt: its current version becomes a new prompt of the caller's",
+        _WRITE,
+        Throttle(10, 20),
+        4096,
+        "engagement",
+        rate_limit="prompt-create",  # a fork creates a prompt: same bucket as POST /v1/prompts
+    ),
+    Route(
+        "GET",
+        "/v1/prompts/{id}/forks",
+        "engagement_forks",
+        "optional",
+        "A prompt's forks, newest first",
+        _READ,
+        tag="engagement",
+    ),
+    # search (issue 4): served from the index, no table read
+    Route(
+        "GET",
+        "/v1/search",
+        "search_query",
+        "optional",
+        "Search prompts (typo tolerant) with filters, sorts, highlights and facets",
+        ("search:read",),
+        tag="search",
+    ),
+    Route(
+        "GET",
+        "/v1/search/suggest",
+        "search_suggest",
+        "optional",
+        "Up to 8 prompt titles for a prefix",
+        ("search:read",),
+        tag="search",
+    ),
     # reference data
     Route(
         "GET",
@@ -226,6 +375,7 @@ ROUTES: tuple[Route, ...] = (
         "public",
         "Prompt categories",
         tag="reference",
+        rate_limit="none",  # no AWS call, cacheable: gateway throttling is enough
     ),
     Route(
         "GET",
@@ -234,6 +384,148 @@ ROUTES: tuple[Route, ...] = (
         "public",
         "AI models prompts target",
         tag="reference",
+        rate_limit="none",
+    ),
+    # identity (issue 5): keys, profiles, follows, roles, moderation, account deletion
+    Route(
+        "POST",
+        "/v1/users/me/api-keys",
+        "users_api_keys_create",
+        "user",
+        "Create a personal API key (the secret is shown once)",
+        _WRITE,
+        max_body_bytes=4096,
+        tag="users",
+        scope="session",
+    ),
+    Route(
+        "GET",
+        "/v1/users/me/api-keys",
+        "users_api_keys_list",
+        "user",
+        "The signed-in user's API keys (never the secrets)",
+        _READ,
+        tag="users",
+        scope="session",
+    ),
+    Route(
+        "DELETE",
+        "/v1/users/me/api-keys/{id}",
+        "users_api_keys_revoke",
+        "user",
+        "Revoke an API key at once",
+        _WRITE,
+        tag="users",
+        scope="session",
+    ),
+    Route(
+        "PATCH",
+        "/v1/users/me",
+        "users_me_update",
+        "user",
+        "Edit the signed-in user's public profile",
+        _WRITE,
+        max_body_bytes=8192,
+        tag="users",
+    ),
+    Route(
+        "DELETE",
+        "/v1/users/me",
+        "users_me_delete",
+        "user",
+        "Delete the account and everything personal (password required)",
+        (*_WRITE, "cognito:client", "cognito:admin-delete"),
+        _AUTH,
+        4096,
+        "users",
+        scope="session",
+        rate_limit="auth",
+    ),
+    Route(
+        "GET",
+        "/v1/users/{username}",
+        "users_get",
+        "public",
+        "A public profile with its counts and reputation",
+        _READ,
+        tag="users",
+    ),
+    Route(
+        "GET",
+        "/v1/users/{username}/prompts",
+        "users_prompts",
+        "public",
+        "A user's public prompts, newest first",
+        _READ,
+        tag="users",
+    ),
+    Route(
+        "PUT",
+        "/v1/users/{username}/follow",
+        "follows_create",
+        "user",
+        "Follow a user",
+        _WRITE,
+        max_body_bytes=1024,
+        tag="social",
+    ),
+    Route(
+        "DELETE",
+        "/v1/users/{username}/follow",
+        "follows_delete",
+        "user",
+        "Stop following a user",
+        _WRITE,
+        tag="social",
+    ),
+    Route(
+        "GET",
+        "/v1/users/{username}/followers",
+        "follows_followers",
+        "public",
+        "Who follows a user, newest first",
+        _READ,
+        tag="social",
+    ),
+    Route(
+        "GET",
+        "/v1/users/{username}/following",
+        "follows_following",
+        "public",
+        "Whom a user follows, newest first",
+        _READ,
+        tag="social",
+    ),
+    Route(
+        "GET",
+        "/v1/leaderboard",
+        "leaderboard",
+        "public",
+        "Top creators by reputation",
+        _READ,
+        tag="social",
+    ),
+    Route(
+        "PUT",
+        "/v1/admin/users/{username}/role",
+        "admin_user_role",
+        "user",
+        "Set a user's role (admins only)",
+        (*_READ, "cognito:admin-roles"),
+        max_body_bytes=1024,
+        tag="admin",
+        scope="session",
+    ),
+    Route(
+        "POST",
+        "/v1/moderation/prompts/{id}/archive",
+        "moderation_archive",
+        "user",
+        "Archive any prompt, with a recorded reason (moderators and admins)",
+        _WRITE,
+        max_body_bytes=4096,
+        tag="admin",
+        scope="session",
     ),
 )
 
@@ -247,7 +539,7 @@ class Trigger:
     """A function that is not behind a route: Cognito triggers, later the stream consumers."""
 
     function: str
-    source: Literal["cognito:pre-sign-up"]
+    source: Literal["cognito:pre-sign-up", "dynamodb:stream"]
     summary: str
 
     @property
@@ -259,4 +551,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "auth_presignup", "cognito:pre-sign-up", "Auto-confirm sign-ups where the stage allows"
     ),
+    # table-stream consumers; their event source mappings are in infra/consumers.py
+    Trigger("stream_counters", "dynamodb:stream", "Derive engagement counters, exactly once"),
+    Trigger("stream_indexer", "dynamodb:stream", "Keep the search index in step with the table"),
 )

@@ -28,6 +28,10 @@ class Settings:
     cursor_secret_arn: str
     dynamodb_endpoint: str | None
     max_body_bytes: int
+    search_backend: str = "tantivy"  # tantivy (local runtime, tests) | opensearch (AWS)
+    search_endpoint: str = ""  # https://<domain endpoint> when search_backend is opensearch
+    search_index_name: str = "prompts"
+    search_index_dir: str = ""  # tantivy's directory; empty: a temporary one per process
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -49,6 +53,12 @@ class Settings:
             cursor_secret_arn=os.environ.get("CURSOR_SECRET_ARN", ""),
             dynamodb_endpoint=os.environ.get("DYNAMODB_ENDPOINT") or None,
             max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", "65536")),
+            search_backend=os.environ.get(
+                "SEARCH_BACKEND", "opensearch" if os.environ.get("SEARCH_ENDPOINT") else "tantivy"
+            ),
+            search_endpoint=os.environ.get("SEARCH_ENDPOINT", ""),
+            search_index_name=os.environ.get("SEARCH_INDEX_NAME", "prompts"),
+            search_index_dir=os.environ.get("SEARCH_INDEX_DIR", ""),
         )
 
 

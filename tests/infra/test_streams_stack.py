@@ -1,22 +1,26 @@
 """Stream consumers: partial batch failures, bisect, bounded retries, encrypted failure queue.
 
-No consumer ships yet, so these tests synthesize prod with one probe consumer added.
+These tests synthesize prod with the shipped consumers (infra/consumers.py) plus one probe.
 """
 
 import pytest
 
+from infra.consumers import CONSUMERS
 from promptvault.catalogue import ROUTES
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 
 
-def test_no_streams_stack_without_consumers(prod):
-    assert prod.stacks.streams is None
+def test_the_shipped_consumers_each_get_a_function(prod):
+    assert set(prod.stacks.streams.functions) == {c.package for c in CONSUMERS}
 
 
 def test_mapping_reports_batch_item_failures_and_bounds_retries(with_consumer):
-    (mapping,) = with_consumer.resources("AWS::Lambda::EventSourceMapping").values()
-    props = mapping["Properties"]
+    mappings = with_consumer.resources("AWS::Lambda::EventSourceMapping").values()
+    assert len(mappings) == len(CONSUMERS) + 1
+    props = next(
+        m["Properties"] for m in mappings if "StreamProbe" in str(m["Properties"]["FunctionName"])
+    )
     policy = with_consumer.stacks.config.streams
 
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -54,5 +58,5 @@ def test_function_count_is_routes_plus_consumers_plus_triggers(with_consumer):
     consumers = len(with_consumer.stacks.streams.functions)
     triggers = 1 if with_consumer.stacks.config.auto_confirm_signup else 0
 
-    assert consumers == 1
+    assert consumers == len(CONSUMERS) + 1
     assert len(functions) == len(ROUTES) + consumers + triggers

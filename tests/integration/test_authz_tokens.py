@@ -120,7 +120,7 @@ def test_a_token_forged_with_the_pool_key_and_genuine_claims_is_accepted(user):
 
 
 def _request(route_key: str, user: User, prompt: dict[str, Any]) -> dict[str, Any]:
-    path = route_key.split(" ", 1)[1].format(id=prompt["id"], n="1")
+    path = route_key.split(" ", 1)[1].format(id=prompt["id"], n="1", username=user.username)
     request: dict[str, Any] = {"method": route_key.split(" ")[0], "path": path}
     if route_key == "POST /v1/prompts":
         request["body"] = prompt_body()
@@ -184,3 +184,16 @@ def test_routes_for_signed_in_users_are_401_without_a_token(route, user, prompt)
     assert reply.status == 401, reply.body
     assert reply.error["code"] == "UNAUTHORIZED"
     assert table_items() == before
+
+
+def test_a_token_of_a_deleted_account_is_401_everywhere_it_is_read():
+    """The token is still well signed and unexpired; the account behind it is gone."""
+    doomed = sign_up()
+    token = doomed.token
+    gone = call("DELETE", "/v1/users/me", {"password": PASSWORD}, token=token)
+    assert gone.status == 204, gone.body
+
+    for route in [r for r in READS_TOKENS if r.auth == "user"][:12]:
+        request = _request(route.route_key, doomed, {"id": "p_" + "0" * 32, "etag": '"r1"'})
+        reply = call(**request, token=token)
+        assert reply.status == 401, (route.route_key, reply.body)

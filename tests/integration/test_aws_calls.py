@@ -6,6 +6,7 @@ and the scenarios are shared with ``make bench`` (bench/awscalls.py, bench/scena
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -13,8 +14,17 @@ import pytest
 
 from bench.awscalls import ABOVE_MINIMUM, MINIMUM
 from bench.counting import counting_aws_calls
-from bench.scenarios import SCENARIOS, Scenario, World, make_world, presignup_event, send
+from bench.scenarios import (
+    SCENARIOS,
+    STREAM_TRIGGERS,
+    Scenario,
+    World,
+    make_world,
+    presignup_event,
+    send,
+)
 from promptvault.catalogue import ROUTES, TRIGGERS
+from tests.support.ratelimits import enforced
 
 TRIGGER_LABEL = "trigger auth_presignup"
 
@@ -29,8 +39,15 @@ def _cases() -> list[Any]:
     return cases
 
 
+@pytest.fixture(scope="module", autouse=True)
+def rate_limits_on() -> Iterator[None]:
+    """Counted with rate limiting on, as deployed: one UpdateItem per bucket per request."""
+    with enforced():
+        yield
+
+
 @pytest.fixture(scope="module")
-def world() -> World:
+def world(rate_limits_on: None) -> World:
     return make_world()
 
 
@@ -54,10 +71,26 @@ def test_presignup_trigger_makes_no_aws_call() -> None:
     assert counter.snapshot() == MINIMUM[TRIGGER_LABEL] == {}
 
 
+@pytest.mark.parametrize("label", sorted(STREAM_TRIGGERS))
+def test_stream_consumers_make_their_minimum_calls_per_batch(world: World, label: str) -> None:
+    import importlib
+
+    function, build = STREAM_TRIGGERS[label]
+    handler = importlib.import_module(f"functions.{function}.handler").handler
+    event = build(world)
+    with counting_aws_calls() as counter:
+        reply = handler(event, None)
+    assert reply == {"batchItemFailures": []}
+    assert counter.snapshot() == MINIMUM[label]
+
+
 def test_every_function_has_a_counted_request_and_a_minimum() -> None:
-    counted = {scenario.function for scenario in SCENARIOS} | {"auth_presignup"}
+    streams = {function for function, _ in STREAM_TRIGGERS.values()}
+    counted = {scenario.function for scenario in SCENARIOS} | {"auth_presignup"} | streams
     assert counted == {r.function for r in ROUTES} | {t.function for t in TRIGGERS}
-    assert set(MINIMUM) == {scenario.label for scenario in SCENARIOS} | {TRIGGER_LABEL}
+    assert set(MINIMUM) == (
+        {scenario.label for scenario in SCENARIOS} | {TRIGGER_LABEL} | set(STREAM_TRIGGERS)
+    )
     assert set(ABOVE_MINIMUM) <= set(MINIMUM)
 
 

@@ -3,14 +3,23 @@
 Each route has one valid example request below; the tests break it in one way at a time.
 A route added to the catalogue without an example fails
 ``test_every_catalogue_route_has_a_valid_example``, so no endpoint escapes these checks.
+
+"Nothing written" compares the table's item count and the pool's user count before and after.
+Rate-limit counters are table items too, so rate limiting is switched off for this module
+(``tests.support.ratelimits.disabled``; the "test" stage has it off already, this makes the
+module independent of that default). Limits have their own tests (test_ratelimit_limits.py);
+here a counter item would make every refused request look like a write.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+import inspect
 import json
+import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,9 +27,12 @@ import boto3
 import pytest
 
 from promptvault.catalogue import ROUTES, Route
+from promptvault.ratelimit.limits import active
 from promptvault.settings import get_settings
 from tests.support.api import FakeContext, Reply, event
 from tests.support.factories import PASSWORD, User, create_prompt, prompt_body, sign_up
+from tests.support.identity import api_key, with_role
+from tests.support.ratelimits import disabled
 
 BY_KEY = {route.route_key: route for route in ROUTES}
 MISSING = object()
@@ -54,20 +66,21 @@ def send(request: Request) -> Reply:
     return Reply(response["statusCode"], response.get("headers") or {}, payload)
 
 
+@functools.cache
+def _clients() -> tuple[Any, Any]:
+    """Made once (each new client costs more than the calls it makes), in the session's moto."""
+    return boto3.client("dynamodb"), boto3.client("cognito-idp")
+
+
 def stored() -> tuple[int, int]:
     """How many items the table holds and how many users the pool holds."""
-    # moto keeps ItemCount live (AWS refreshes it every few hours), and unlike a Scan it
-    # costs the same however big the shared table has grown.
-    table = boto3.client("dynamodb").describe_table(TableName=get_settings().table_name)
-    items = table["Table"]["ItemCount"]
-    users = 0
-    for page in (
-        boto3.client("cognito-idp")
-        .get_paginator("list_users")
-        .paginate(UserPoolId=get_settings().user_pool_id)
-    ):
-        users += len(page["Users"])
-    return items, users
+    # moto keeps ItemCount and EstimatedNumberOfUsers live (AWS refreshes them every few
+    # hours, or estimates), and unlike a Scan or ListUsers they cost the same however big the
+    # shared table and pool have grown.
+    dynamodb, cognito = _clients()
+    table = dynamodb.describe_table(TableName=get_settings().table_name)
+    pool = cognito.describe_user_pool(UserPoolId=get_settings().user_pool_id)
+    return table["Table"]["ItemCount"], pool["UserPool"]["EstimatedNumberOfUsers"]
 
 
 def assert_error_envelope(reply: Reply) -> None:
@@ -138,6 +151,17 @@ def _fresh_username() -> str:
     return f"u{uuid.uuid4().hex[:12]}"
 
 
+_people: dict[str, User] = {}
+
+
+def _person(kind: str) -> User:
+    """One user per kind for the module: "other" (someone to follow, or whose role an admin
+    sets), or a "moderator" or an "admin" (the staff routes refuse everyone else)."""
+    if kind not in _people:
+        _people[kind] = sign_up() if kind == "other" else with_role(kind)
+    return _people[kind]
+
+
 Example = Callable[[Route, User], Request]
 
 EXAMPLES: dict[str, Example] = {
@@ -185,12 +209,78 @@ EXAMPLES: dict[str, Example] = {
     ),
     "GET /v1/categories": lambda r, u: Request(r),
     "GET /v1/models": lambda r, u: Request(r),
+    # engagement
+    "PUT /v1/prompts/{id}/rating": lambda r, u: Request(
+        r, {"id": create_prompt(u)["id"]}, {"score": 4}, u.token
+    ),
+    "DELETE /v1/prompts/{id}/rating": lambda r, u: Request(
+        r, {"id": create_prompt(u)["id"]}, token=u.token
+    ),
+    "GET /v1/prompts/{id}/ratings": lambda r, u: Request(r, {"id": create_prompt(u)["id"]}),
+    "POST /v1/prompts/{id}/views": lambda r, u: Request(r, {"id": create_prompt(u)["id"]}),
+    "POST /v1/prompts/{id}/copies": lambda r, u: Request(r, {"id": create_prompt(u)["id"]}),
+    "PUT /v1/prompts/{id}/bookmark": lambda r, u: Request(
+        r, {"id": create_prompt(u)["id"]}, token=u.token
+    ),
+    "DELETE /v1/prompts/{id}/bookmark": lambda r, u: Request(
+        r, {"id": create_prompt(u)["id"]}, token=u.token
+    ),
+    "GET /v1/users/me/bookmarks": lambda r, u: Request(r, token=u.token),
+    "POST /v1/prompts/{id}/fork": lambda r, u: Request(
+        r, {"id": create_prompt(u)["id"]}, {"title": "My own take on it"}, u.token
+    ),
+    "GET /v1/prompts/{id}/forks": lambda r, u: Request(r, {"id": create_prompt(u)["id"]}),
+    # search
+    "GET /v1/search": lambda r, u: Request(r, query={"q": "meeting"}),
+    "GET /v1/search/suggest": lambda r, u: Request(r, query={"q": "sum"}),
+    # identity
+    "POST /v1/users/me/api-keys": lambda r, u: Request(
+        r, body={"name": "CI key", "scopes": ["read"]}, token=u.token
+    ),
+    "GET /v1/users/me/api-keys": lambda r, u: Request(r, token=u.token),
+    "DELETE /v1/users/me/api-keys/{id}": lambda r, u: Request(
+        r, {"id": api_key(u)["id"]}, token=u.token
+    ),
+    "PATCH /v1/users/me": lambda r, u: Request(r, body={"displayName": "Ada"}, token=u.token),
+    # deleting the account spends it: each example has an account of its own
+    "DELETE /v1/users/me": lambda r, u: Request(
+        r, body={"password": PASSWORD}, token=sign_up().token
+    ),
+    "GET /v1/users/{username}": lambda r, u: Request(r, {"username": u.username}),
+    "GET /v1/users/{username}/prompts": lambda r, u: Request(r, {"username": u.username}),
+    "PUT /v1/users/{username}/follow": lambda r, u: Request(
+        r, {"username": _person("other").username}, token=u.token
+    ),
+    "DELETE /v1/users/{username}/follow": lambda r, u: Request(
+        r, {"username": _person("other").username}, token=u.token
+    ),
+    "GET /v1/users/{username}/followers": lambda r, u: Request(r, {"username": u.username}),
+    "GET /v1/users/{username}/following": lambda r, u: Request(r, {"username": u.username}),
+    "GET /v1/leaderboard": lambda r, u: Request(r),
+    "PUT /v1/admin/users/{username}/role": lambda r, u: Request(
+        r, {"username": _person("other").username}, {"role": "user"}, _person("admin").token
+    ),
+    "POST /v1/moderation/prompts/{id}/archive": lambda r, u: Request(
+        r, {"id": create_prompt(u)["id"]}, {"reason": "Spam"}, _person("moderator").token
+    ),
 }
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _no_rate_limits() -> Iterator[None]:
+    """See the module's docstring: counter items would count as writes."""
+    with disabled():
+        yield
+
+
 @pytest.fixture(scope="module")
-def owner() -> User:
+def owner(_no_rate_limits: None) -> User:
     return sign_up()
+
+
+def test_no_request_here_is_counted_against_a_rate_limit():
+    """The premise of counting items as writes (see the module's docstring)."""
+    assert all(limit is None for limit in active().values())
 
 
 _examples: dict[tuple[str, str], Request] = {}
@@ -223,13 +313,43 @@ def with_query(request: Request, **changes: str) -> Request:
     return replace(request, query={**request.query, **changes})
 
 
-BODY_ROUTES = [r.route_key for r in ROUTES if r.method in {"POST", "PATCH", "PUT"}]
+def takes_body(route: Route) -> bool:
+    """Whether the route reads a body: its function has a ``body`` parameter (the resolver
+    validates the body against that parameter's model; without one it never parses it)."""
+    module = importlib.import_module(f"functions.{route.function}.route")
+    functions = [
+        value
+        for value in vars(module).values()
+        if inspect.isfunction(value) and value.__module__ == module.__name__
+    ]
+    assert len(functions) == 1, f"{route.function}: expected one route function"
+    return "body" in inspect.signature(functions[0]).parameters
+
+
+BODY_ROUTES = [r.route_key for r in ROUTES if takes_body(r)]
+# Writes that take no body (count a view, bookmark, follow): a body sent anyway is ignored.
+BODILESS_ROUTES = [
+    r.route_key for r in ROUTES if r.method in {"POST", "PATCH", "PUT"} and not takes_body(r)
+]
 PARAM_ROUTES = [r.route_key for r in ROUTES if "{" in r.path]
 ALL_ROUTES = [r.route_key for r in ROUTES]
 
 
 def test_every_catalogue_route_has_a_valid_example():
     assert set(EXAMPLES) == set(ALL_ROUTES)
+
+
+def test_the_body_split_is_what_the_routes_declare():
+    """A control for ``takes_body``: it sees the bodies that exist, and the bodiless writes."""
+    assert {"POST /v1/prompts", "DELETE /v1/users/me", "POST /v1/prompts/{id}/fork"} <= set(
+        BODY_ROUTES
+    )
+    assert {
+        "POST /v1/prompts/{id}/views",
+        "POST /v1/prompts/{id}/copies",
+        "PUT /v1/prompts/{id}/bookmark",
+        "PUT /v1/users/{username}/follow",
+    } == set(BODILESS_ROUTES)
 
 
 @pytest.mark.parametrize("route_key", ALL_ROUTES)
@@ -282,11 +402,53 @@ def test_an_unknown_field_is_422_and_named(route_key, extra, owner):
     assert_rejected(request, 422, "VALIDATION_ERROR", extra)
 
 
+def _send_counting(request: Request) -> tuple[Reply, int]:
+    """The reply, and how many items the request added to the table."""
+    before = stored()[0]
+    reply = send(request)
+    return reply, stored()[0] - before
+
+
+@pytest.mark.parametrize("route_key", BODILESS_ROUTES)
+@pytest.mark.parametrize(
+    "raw",
+    ["{", "\x00", "[]", '"text"', '{"unexpected": "x"}', '{"id": "p_x", "ownerId": "x"}', "{}"],
+)
+def test_a_body_sent_to_a_bodiless_route_is_ignored(route_key, raw, owner):
+    """The product never parses it: the answer, and what is written, are those of no body."""
+    request = valid(route_key, owner)  # counting a view, bookmarking, following: still valid
+    first = send(request)  # the first of an idempotent write (bookmark, follow) writes more
+    assert 200 <= first.status < 300, first.body
+
+    plain, plain_writes = _send_counting(request)
+    with_raw, raw_writes = _send_counting(replace(request, raw=raw))
+
+    assert (with_raw.status, with_raw.body) == (plain.status, plain.body)
+    assert raw_writes == plain_writes
+
+
+@pytest.mark.parametrize("route_key", BODILESS_ROUTES)
+def test_a_body_at_the_limit_of_a_bodiless_route_is_ignored(route_key, owner):
+    request = valid(route_key, owner)
+    padded = json.dumps({"title": ""}).ljust(request.route.max_body_bytes)
+
+    reply = send(replace(request, raw=padded))
+
+    assert 200 <= reply.status < 300, reply.body
+
+
 # --- fields of each body ---------------------------------------------------------------------
 
 SIGNUP = "POST /v1/auth/signup"
 CREATE = "POST /v1/prompts"
 UPDATE = "PATCH /v1/prompts/{id}"
+RATE = "PUT /v1/prompts/{id}/rating"
+FORK = "POST /v1/prompts/{id}/fork"
+KEYS = "POST /v1/users/me/api-keys"
+PROFILE = "PATCH /v1/users/me"
+DELETE_ME = "DELETE /v1/users/me"
+ROLE = "PUT /v1/admin/users/{username}/role"
+ARCHIVE = "POST /v1/moderation/prompts/{id}/archive"
 
 FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     # accounts
@@ -380,6 +542,94 @@ FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     (UPDATE, {"title": MISSING, "changeMessage": "only a message"}, "body"),
     ("POST /v1/prompts/{id}/versions/{n}/restore", {"changeMessage": "x" * 501}, "changeMessage"),
     ("POST /v1/prompts/{id}/versions/{n}/restore", {"changeMessage": 5}, "changeMessage"),
+    # engagement
+    (RATE, {"score": MISSING}, "score"),
+    (RATE, {"score": 0}, "score"),
+    (RATE, {"score": 6}, "score"),
+    (RATE, {"score": -1}, "score"),
+    (RATE, {"score": 4.5}, "score"),
+    (RATE, {"score": "4"}, "score"),
+    (RATE, {"score": True}, "score"),
+    (RATE, {"score": None}, "score"),
+    (RATE, {"score": [4]}, "score"),
+    (RATE, {"score": 10**30}, "score"),
+    (RATE, {"guestId": "g" * 15}, "guestId"),
+    (RATE, {"guestId": "g" * 65}, "guestId"),
+    (RATE, {"guestId": "guest id with spaces"}, "guestId"),
+    (RATE, {"guestId": "<script>alert(1)</script>"}, "guestId"),
+    (RATE, {"guestId": "gäst-ïd-ünïcödé-1234"}, "guestId"),
+    (RATE, {"guestId": "../../../../etc/passwd"}, "guestId"),
+    (RATE, {"guestId": 1234567890123456}, "guestId"),
+    (FORK, {"title": "x" * 4}, "title"),
+    (FORK, {"title": "x" * 101}, "title"),
+    (FORK, {"title": 12345}, "title"),
+    (FORK, {"title": "Two\nlines here"}, "title"),
+    (FORK, {"title": "Null \x00 byte"}, "title"),
+    (FORK, {"visibility": "secret"}, "visibility"),
+    (FORK, {"visibility": None}, "visibility"),
+    (FORK, {"status": "deleted"}, "status"),
+    (FORK, {"status": ["published"]}, "status"),
+    # identity
+    (KEYS, {"name": MISSING}, "name"),
+    (KEYS, {"name": ""}, "name"),
+    (KEYS, {"name": "x" * 65}, "name"),
+    (KEYS, {"name": 42}, "name"),
+    (KEYS, {"name": None}, "name"),
+    (KEYS, {"name": "two\nlines"}, "name"),
+    (KEYS, {"name": "Escape \x1b[31m"}, "name"),
+    (KEYS, {"scopes": []}, "scopes"),
+    (KEYS, {"scopes": ["write"]}, "scopes"),
+    (KEYS, {"scopes": ["read", "admin"]}, "scopes.1"),
+    (KEYS, {"scopes": ["read", "write", "read"]}, "scopes"),
+    (KEYS, {"scopes": "read"}, "scopes"),
+    (KEYS, {"scopes": ["READ"]}, "scopes.0"),
+    (KEYS, {"expiresAt": "tomorrow"}, "expiresAt"),
+    (KEYS, {"expiresAt": "2999-01-01T00:00:00"}, "expiresAt"),  # no time zone
+    (KEYS, {"expiresAt": "2001-01-01T00:00:00Z"}, "expiresAt"),  # in the past
+    (KEYS, {"expiresAt": ["2999-01-01T00:00:00Z"]}, "expiresAt"),
+    (PROFILE, {"displayName": MISSING}, "body"),
+    (PROFILE, {"displayName": ""}, "displayName"),
+    (PROFILE, {"displayName": "x" * 51}, "displayName"),
+    (PROFILE, {"displayName": "two\nlines"}, "displayName"),
+    (PROFILE, {"displayName": "Bell \x07 rings"}, "displayName"),
+    (PROFILE, {"displayName": 42}, "displayName"),
+    (PROFILE, {"bio": "x" * 301}, "bio"),
+    (PROFILE, {"bio": "Null \x00 byte"}, "bio"),
+    (PROFILE, {"bio": ["a bio"]}, "bio"),
+    (PROFILE, {"avatarUrl": "http://example.com/a.png"}, "avatarUrl"),
+    (PROFILE, {"avatarUrl": "javascript:alert(1)"}, "avatarUrl"),
+    (PROFILE, {"avatarUrl": "https://example.com/" + "x" * 481}, "avatarUrl"),
+    (PROFILE, {"website": "javascript:alert(1)"}, "website"),
+    (PROFILE, {"website": "ftp://example.com"}, "website"),
+    (PROFILE, {"website": "https://user:pass@example.com"}, "website"),
+    (PROFILE, {"website": "https://exa mple.com"}, "website"),
+    (PROFILE, {"website": "https://"}, "website"),
+    (PROFILE, {"website": "https://example.com/" + "x" * 281}, "website"),
+    (PROFILE, {"twitter": "x" * 16}, "twitter"),
+    (PROFILE, {"twitter": "@handle"}, "twitter"),
+    (PROFILE, {"twitter": ""}, "twitter"),
+    (PROFILE, {"github": "x" * 40}, "github"),
+    (PROFILE, {"github": "-leading"}, "github"),
+    (PROFILE, {"github": "double--hyphen"}, "github"),
+    (PROFILE, {"github": "<script>"}, "github"),
+    (DELETE_ME, {"password": MISSING}, "password"),
+    (DELETE_ME, {"password": "x" * 7}, "password"),
+    (DELETE_ME, {"password": "x" * 257}, "password"),
+    (DELETE_ME, {"password": 12345678}, "password"),
+    (DELETE_ME, {"password": None}, "password"),
+    (ROLE, {"role": MISSING}, "role"),
+    (ROLE, {"role": "superuser"}, "role"),
+    (ROLE, {"role": "ADMIN"}, "role"),
+    (ROLE, {"role": None}, "role"),
+    (ROLE, {"role": ["admin"]}, "role"),
+    (ROLE, {"role": "admin' OR '1'='1"}, "role"),
+    (ARCHIVE, {"reason": MISSING}, "reason"),
+    (ARCHIVE, {"reason": "ab"}, "reason"),
+    (ARCHIVE, {"reason": "x" * 501}, "reason"),
+    (ARCHIVE, {"reason": "two\nlines"}, "reason"),
+    (ARCHIVE, {"reason": "Null \x00 byte"}, "reason"),
+    (ARCHIVE, {"reason": 404}, "reason"),
+    (ARCHIVE, {"reason": None}, "reason"),
 ]
 
 
@@ -434,6 +684,96 @@ def test_values_at_and_inside_the_limits_are_accepted(changes, owner):
             assert reply.data[name] == value
 
 
+# Values at and inside the limits of the other bodies: accepted, and echoed where answered.
+ACCEPTED_CASES: list[tuple[str, dict[str, Any]]] = [
+    (RATE, {"score": 1}),
+    (RATE, {"score": 5}),
+    (RATE, {"guestId": "g" * 16}),
+    (RATE, {"guestId": "Aa0_-" * 12 + "abcd"}),
+    (FORK, {}),
+    (FORK, {"title": "x" * 5}),
+    (FORK, {"title": "x" * 100}),
+    (FORK, {"title": "Résumé writer 🚀 会議の議事録"}),
+    (FORK, {"title": "<script>alert(1)</script>"}),
+    (FORK, {"visibility": "private", "status": "draft"}),
+    (KEYS, {"name": "k"}),
+    (KEYS, {"name": "k" * 64}),
+    (KEYS, {"name": "Clé 🔑 ключ 鍵"}),
+    (KEYS, {"name": "'; DROP TABLE keys; --"}),
+    (KEYS, {"scopes": ["write", "read"]}),
+    (KEYS, {"expiresAt": "2999-01-01T00:00:00+02:00"}),
+    (PROFILE, {"displayName": "A"}),
+    (PROFILE, {"displayName": "x" * 50}),
+    (PROFILE, {"displayName": "Zoë 🚀 山田 Сергей"}),
+    (PROFILE, {"displayName": "<script>alert(1)</script>"}),
+    (PROFILE, {"displayName": None, "bio": "x" * 300}),
+    (PROFILE, {"bio": "Line one\nline two\twith a tab 🙂\r\n"}),
+    (PROFILE, {"bio": "'; DROP TABLE users; --"}),
+    (PROFILE, {"avatarUrl": "https://example.com/" + "x" * 480}),
+    (PROFILE, {"website": "http://example.com/" + "x" * 281}),
+    (PROFILE, {"twitter": "x" * 15, "github": "x" * 39}),
+    (PROFILE, {"github": "a-b-c"}),
+    (ROLE, {"role": "moderator"}),
+    (ROLE, {"role": "user"}),
+    (ARCHIVE, {"reason": "abc"}),
+    (ARCHIVE, {"reason": "x" * 500}),
+    (ARCHIVE, {"reason": "Spam 🚫 スパム"}),
+    (ARCHIVE, {"reason": "<img src=x onerror=alert(1)>"}),
+]
+NOT_ECHOED = {"scopes", "expiresAt"}  # normalised: sorted, and a datetime in UTC
+# Archiving spends its example (the prompt is archived); the others stay valid when they
+# succeed (rating again replaces, a prompt forks any number of times, ...), so they share one.
+SPENT_BY_SUCCESS = {ARCHIVE}
+
+
+# Body routes whose accepted values are proved elsewhere in this file (the create and username
+# tests, the wrong-password test below) or by their valid example alone (codes and tokens that
+# have no range to probe).
+ACCEPTED_ELSEWHERE = {
+    SIGNUP,
+    CREATE,
+    DELETE_ME,
+    UPDATE,
+    "POST /v1/auth/confirm",
+    "POST /v1/auth/login",
+    "POST /v1/auth/refresh",
+    "POST /v1/auth/forgot-password",
+    "POST /v1/auth/reset-password",
+    "POST /v1/prompts/{id}/versions/{n}/restore",
+}
+
+
+def test_every_body_route_has_accepted_values():
+    assert set(BODY_ROUTES) <= {key for key, _ in ACCEPTED_CASES} | ACCEPTED_ELSEWHERE
+
+
+@pytest.mark.parametrize(
+    ("route_key", "changes"),
+    ACCEPTED_CASES,
+    ids=[_case_id((k, c, "")) for k, c in ACCEPTED_CASES],
+)
+def test_values_at_and_inside_the_limits_of_other_bodies_are_accepted(route_key, changes, owner):
+    request = (fresh if route_key in SPENT_BY_SUCCESS else valid)(route_key, owner)
+    request = replace(request, body={**request.body, **changes})
+
+    reply = send(request)
+
+    assert 200 <= reply.status < 300, reply.body
+    for name, value in changes.items():
+        if name in reply.data and name not in NOT_ECHOED:
+            assert reply.data[name] == value
+
+
+@pytest.mark.parametrize("password", ["x" * 8, "x" * 256, "Correct-Horse-8"])
+def test_a_wrong_password_of_a_valid_length_is_refused_but_valid(password, owner):
+    """At the length limits the body is valid; deletion then needs the right password."""
+    request = with_body(valid(DELETE_ME, owner), password=password)
+
+    reply = assert_refused(request)
+
+    assert reply.status == 401, reply.body
+
+
 @pytest.mark.parametrize("shape", ["{}", "{}" + "a" * 27, "{}_x", "{}-x", "0{}"])
 def test_usernames_at_and_inside_the_limits_are_accepted(shape):
     username = shape.format(uuid.uuid4().hex[:3])
@@ -454,6 +794,7 @@ HOSTILE_IDS = [
     "..%2F..%2Fetc%2Fpasswd",
     "p_" + "0" * 32,
     "p_" + "G" * 32,
+    "ak_" + "0" * 16,  # an API key id nobody has
     "x" * 5000,
     "p_" + "0" * 5000,
     "🚀",
@@ -468,15 +809,45 @@ HOSTILE_IDS = [
     "a--b",
 ]
 HOSTILE_NUMBERS = ["0", "-1", "1.5", "abc", "9" * 30, "1e3", "999999", "01x", "💯", " 1"]
+# Usernames are 3-30 of a-z, 0-9, "_" and "-"; besides the ids above: well-formed but unknown,
+# the limits +-1, case, and names that look like routes or keys.
+HOSTILE_USERNAMES = [
+    *HOSTILE_IDS,
+    "nobody-" + "0" * 20,
+    "ab",
+    "a" * 31,
+    "Upper",
+    "me",
+    "USER#x",
+    "USERNAME#x",
+    "a b",
+    "%2e%2e",
+    "..",
+]
+HOSTILE_VALUES = {"id": HOSTILE_IDS, "n": HOSTILE_NUMBERS, "username": HOSTILE_USERNAMES}
+
+
+# Idempotent removals that check only the id's shape, never what it names: one can always
+# drop a bookmark, even of a prompt since deleted or hidden (docs/streams.md), so a well-formed
+# id that names nothing is a 204 that removes nothing; a malformed one is still refused.
+SHAPE_ONLY_REMOVALS = {"DELETE /v1/prompts/{id}/bookmark": re.compile(r"^p_[0-9a-f]{32}$")}
+
+
+def path_params(route_key: str) -> list[str]:
+    return re.findall(r"\{(\w+)\}", route_key)
+
+
+def test_every_path_parameter_has_hostile_values():
+    assert {name for key in PARAM_ROUTES for name in path_params(key)} <= set(HOSTILE_VALUES)
 
 
 def _param_cases() -> list[tuple[str, str, str]]:
-    cases = []
-    for route_key in PARAM_ROUTES:
-        cases += [(route_key, "id", value) for value in HOSTILE_IDS]
-        if "{n}" in route_key:
-            cases += [(route_key, "n", value) for value in HOSTILE_NUMBERS]
-    return cases
+    return [
+        (route_key, name, value)
+        for route_key in PARAM_ROUTES
+        for name in path_params(route_key)
+        for value in HOSTILE_VALUES[name]
+    ]
 
 
 @pytest.mark.parametrize(
@@ -486,9 +857,18 @@ def _param_cases() -> list[tuple[str, str, str]]:
 )
 def test_a_hostile_path_parameter_is_refused_never_a_server_error(route_key, param, value, owner):
     request = valid(route_key, owner)
-    request = replace(request, params={**request.params, param: value}, token=owner.token)
+    # the example's own caller (staff routes need a moderator or an admin), else the owner
+    token = request.token or owner.token
+    request = replace(request, params={**request.params, param: value}, token=token)
     if request.route.method == "PATCH":
         request = replace(request, headers={"If-Match": '"r1"'})
+    shape = SHAPE_ONLY_REMOVALS.get(route_key)
+    if shape and shape.match(value):
+        before = stored()
+        reply = send(request)
+        assert reply.status == 204, reply.body
+        assert stored() == before, "removing what is not there wrote something"
+        return
 
     reply = assert_refused(request)
 
@@ -497,7 +877,19 @@ def test_a_hostile_path_parameter_is_refused_never_a_server_error(route_key, par
 
 # --- query parameters ------------------------------------------------------------------------
 
-LISTINGS = ["GET /v1/prompts", "GET /v1/users/me/prompts", "GET /v1/prompts/{id}/versions"]
+LISTINGS = [
+    "GET /v1/prompts",
+    "GET /v1/users/me/prompts",
+    "GET /v1/prompts/{id}/versions",
+    "GET /v1/users/me/bookmarks",
+    "GET /v1/prompts/{id}/forks",
+    "GET /v1/users/{username}/prompts",
+    "GET /v1/users/{username}/followers",
+    "GET /v1/users/{username}/following",
+    "GET /v1/leaderboard",
+]
+SEARCH = "GET /v1/search"
+SUGGEST = "GET /v1/search/suggest"
 
 QUERY_CASES: list[tuple[str, dict[str, str], str]] = [
     *[(k, {"limit": v}, "limit") for k in LISTINGS for v in ["0", "101", "-1", "abc", "1.5", ""]],
@@ -514,6 +906,27 @@ QUERY_CASES: list[tuple[str, dict[str, str], str]] = [
     ("GET /v1/prompts/{id}/diff", {"to": "1.5"}, "to"),
     ("GET /v1/prompts/{id}/diff", {"to": "1000000"}, "to"),
     ("GET /v1/prompts/{id}/diff", {"from": "2", "to": "2"}, "from"),
+    # search: at most 50 a page
+    *[(SEARCH, {"limit": v}, "limit") for v in ["0", "51", "-1", "abc", "1.5", ""]],
+    (SEARCH, {"cursor": "x" * 2049}, "cursor"),
+    (SEARCH, {"q": "x" * 201}, "q"),
+    (SEARCH, {"category": "Not A Slug"}, "category"),
+    (SEARCH, {"model": "x" * 65}, "model"),
+    (SEARCH, {"tag": "<script>"}, "tag"),
+    (SEARCH, {"tag": "../../etc/passwd"}, "tag"),
+    (SEARCH, {"owner": "' OR 1=1 --"}, "owner"),
+    (SEARCH, {"owner": "x" * 65}, "owner"),
+    (SEARCH, {"sort": "random"}, "sort"),
+    (SEARCH, {"sort": "RELEVANCE"}, "sort"),
+    (SEARCH, {"includeOwn": "maybe"}, "includeOwn"),
+    (SUGGEST, {"q": ""}, "q"),
+    (SUGGEST, {"q": "x" * 101}, "q"),
+    (SUGGEST, {"includeOwn": "2"}, "includeOwn"),
+    # a guest's ratings
+    ("GET /v1/prompts/{id}/ratings", {"guestId": "g" * 15}, "guestId"),
+    ("GET /v1/prompts/{id}/ratings", {"guestId": "<script>alert(1)</script>"}, "guestId"),
+    ("DELETE /v1/prompts/{id}/rating", {"guestId": "g" * 65}, "guestId"),
+    ("DELETE /v1/prompts/{id}/rating", {"guestId": "' OR '1'='1' --"}, "guestId"),
 ]
 
 
@@ -526,6 +939,36 @@ def test_a_bad_query_parameter_is_422_and_named(route_key, query, field_name, ow
     request = replace(with_query(valid(route_key, owner), **query), token=owner.token)
 
     assert_rejected(request, 422, "VALIDATION_ERROR", field_name)
+
+
+def test_suggest_needs_a_prefix(owner):
+    request = replace(valid(SUGGEST, owner), query={})
+
+    assert_rejected(request, 422, "VALIDATION_ERROR", "q")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "x" * 200, "limit": "50"},
+        {"q": "", "limit": "1"},
+        {"q": "会議 🚀 <script>alert(1)</script>"},
+        {"q": "'; DROP TABLE prompts; --", "sort": "trending", "includeOwn": "true"},
+        {"category": "coding", "model": "claude-sonnet", "tag": "a-b", "owner": "Ab-9"},
+    ],
+    ids=lambda q: ",".join(f"{k}={v[:12]!r}" for k, v in q.items()),
+)
+def test_search_queries_at_and_inside_the_limits_are_accepted(query, owner):
+    reply = send(replace(valid(SEARCH, owner), query=query, token=owner.token))
+
+    assert reply.status == 200, reply.body
+
+
+@pytest.mark.parametrize("q", ["x", "x" * 100, "会", "🚀", "<script>"])
+def test_suggest_prefixes_at_and_inside_the_limits_are_accepted(q, owner):
+    reply = send(replace(valid(SUGGEST, owner), query={"q": q}))
+
+    assert reply.status == 200, reply.body
 
 
 @pytest.mark.parametrize("missing", ["from", "to"])

@@ -172,16 +172,16 @@ def test_concurrent_edits_with_the_same_etag_let_exactly_one_win(owner, monkeypa
     # snapshot), so the race is staged: B's whole edit runs between A's read and A's write.
     prompt = create_prompt(owner)
     first, second = ({"content": content(n), "changeMessage": f"writer {n}"} for n in (2, 3))
-    real_get_head = repository.get_head
+    real_read = repository.get_head_with_stats  # the edit's read: head + stats
     replies: dict[str, Reply] = {}
 
     def read_then_let_the_other_writer_in(prompt_id: str) -> Any:
-        head = real_get_head(prompt_id)
-        monkeypatch.setattr(repository, "get_head", real_get_head)
+        found = real_read(prompt_id)
+        monkeypatch.setattr(repository, "get_head_with_stats", real_read)
         replies["second"] = edit(owner, prompt, second, prompt["etag"])
-        return head
+        return found
 
-    monkeypatch.setattr(repository, "get_head", read_then_let_the_other_writer_in)
+    monkeypatch.setattr(repository, "get_head_with_stats", read_then_let_the_other_writer_in)
     replies["first"] = edit(owner, prompt, first, prompt["etag"])
 
     assert replies["second"].status == 200, replies["second"].body

@@ -19,7 +19,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
 )
 from pynamodb.constants import NUMBER
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from promptvault.settings import get_settings
@@ -68,6 +68,18 @@ class FeedIndex(GlobalSecondaryIndex["Item"]):
     gsi2sk = UnicodeAttribute(range_key=True, attr_name="GSI2SK")
 
 
+class LeaderboardIndex(GlobalSecondaryIndex["Item"]):
+    """GSI3: profiles by reputation, highest first. Sparse: only items with a numeric
+    ``reputation`` (profiles that received engagement) appear, and an ADD re-sorts them."""
+
+    class Meta:
+        index_name = "GSI3"
+        projection = IncludeProjection(["username", "displayName", "userId"])
+
+    entity = UnicodeAttribute(hash_key=True, attr_name="type")
+    reputation = IntegerAttribute(range_key=True)
+
+
 class Item(Model):
     """Base of every entity: the keys, the entity type and the TTL attribute."""
 
@@ -85,6 +97,7 @@ class Item(Model):
 
     by_owner = OwnerIndex()
     feed = FeedIndex()
+    leaderboard = LeaderboardIndex()
 
 
 class Variable(MapAttribute[str, Any]):
@@ -107,6 +120,13 @@ class ContentMixin:
     tags = UnicodeSetAttribute(null=True)
 
 
+class ForkedFrom(MapAttribute[str, Any]):
+    """Where a fork came from: the original prompt and the version that was copied."""
+
+    id = UnicodeAttribute()
+    version = IntegerAttribute()
+
+
 class PromptItem(Item, ContentMixin, discriminator="Prompt"):
     """PK=PROMPT#<pid>, SK=META: the head, the current content."""
 
@@ -119,6 +139,7 @@ class PromptItem(Item, ContentMixin, discriminator="Prompt"):
     revision = IntegerAttribute()  # bumps on every accepted edit; the ETag and the optimistic lock
     created_at = UnicodeAttribute(attr_name="createdAt")
     updated_at = UnicodeAttribute(attr_name="updatedAt")
+    forked_from = ForkedFrom(null=True, attr_name="forkedFrom")
 
 
 class VersionItem(Item, ContentMixin, discriminator="Version"):
@@ -146,12 +167,148 @@ class UserItem(Item, discriminator="User"):
     email = UnicodeAttribute()
     display_name = UnicodeAttribute(null=True, attr_name="displayName")
     created_at = UnicodeAttribute(attr_name="createdAt")
+    # the public profile (issue 5)
+    bio = UnicodeAttribute(null=True)
+    avatar_url = UnicodeAttribute(null=True, attr_name="avatarUrl")
+    website = UnicodeAttribute(null=True)
+    twitter = UnicodeAttribute(null=True)
+    github = UnicodeAttribute(null=True)
+    # counts: followers/following kept by the follow transactions; publicPrompts and
+    # reputation by the counters consumer (ADD, only while the profile exists). ``reputation``
+    # is also GSI3's range key: the leaderboard re-sorts itself on every ADD.
+    public_prompts = IntegerAttribute(null=True, attr_name="publicPrompts")
+    followers = IntegerAttribute(null=True)
+    following = IntegerAttribute(null=True)
+    reputation = IntegerAttribute(null=True)
 
 
 class GuardItem(Item, discriminator="Guard"):
     """PK=USERNAME#<name> or EMAIL#<email>, SK=GUARD: uniqueness, written in one transaction."""
 
     user_id = UnicodeAttribute(null=True, attr_name="userId")
+
+
+# --- engagement (issue 4): every count is derived from these items by the counters consumer ---
+
+
+class PromptStatsItem(Item, discriminator="Stats"):
+    """PK=PROMPT#<pid>, SK=STATS: the counters, kept off the head so counting never rewrites
+    content. Created (zeros, ``ownerId``) in the prompt's create transaction and deleted in
+    its delete transaction; in between only the counters consumer changes it (ADD, on the
+    condition that it exists, so a deleted prompt's counters never come back). ``updates``
+    orders its versions; ``ownerId`` lets the consumer move the owner's reputation."""
+
+    owner_id = UnicodeAttribute(null=True, attr_name="ownerId")
+    views = IntegerAttribute(default=0)
+    copies = IntegerAttribute(default=0)
+    bookmarks = IntegerAttribute(default=0)
+    forks = IntegerAttribute(default=0)
+    rating_count = IntegerAttribute(default=0, attr_name="ratingCount")
+    rating_sum = IntegerAttribute(default=0, attr_name="ratingSum")
+    rating_1 = IntegerAttribute(default=0, attr_name="rating1")
+    rating_2 = IntegerAttribute(default=0, attr_name="rating2")
+    rating_3 = IntegerAttribute(default=0, attr_name="rating3")
+    rating_4 = IntegerAttribute(default=0, attr_name="rating4")
+    rating_5 = IntegerAttribute(default=0, attr_name="rating5")
+    updates = IntegerAttribute(default=0)
+
+
+class RatingItem(Item, discriminator="Rating"):
+    """PK=PROMPT#<pid>, SK=RATING#<rater>: one per rater (``u:<uid>`` or ``g:<keyed hash>``).
+
+    A signed-in rating also carries GSI1 RATINGS#<uid> / <updatedAt>#<pid>, so a user's
+    ratings can be found (account deletion); guests' ratings have no GSI1 keys."""
+
+    prompt_id = UnicodeAttribute(attr_name="promptId")
+    rater = UnicodeAttribute()
+    score = IntegerAttribute()
+    updated_at = UnicodeAttribute(attr_name="updatedAt")
+
+
+class BookmarkItem(Item, discriminator="Bookmark"):
+    """PK=USER#<uid>, SK=BOOKMARK#<pid>; GSI1 BOOKMARKS#<uid> / <createdAt>#<pid> lists them."""
+
+    user_id = UnicodeAttribute(attr_name="userId")
+    prompt_id = UnicodeAttribute(attr_name="promptId")
+    created_at = UnicodeAttribute(attr_name="createdAt")
+
+
+class ForkItem(Item, discriminator="Fork"):
+    """PK=PROMPT#<original>, SK=FORK#<createdAt>#<fork pid>: the reverse link, written with
+    the fork's head and removed with it; the fork count is the number of these."""
+
+    prompt_id = UnicodeAttribute(attr_name="promptId")  # the original
+    fork_id = UnicodeAttribute(attr_name="forkId")
+    owner_id = UnicodeAttribute(attr_name="ownerId")
+    created_at = UnicodeAttribute(attr_name="createdAt")
+
+
+class UsageItem(Item, discriminator="Usage"):
+    """PK=PROMPT#<pid>, SK=VIEW#|COPY#<at>#<rand>: one view or copy, expiring (TTL). Only its
+    INSERT counts; the TTL removal is not an un-view."""
+
+    prompt_id = UnicodeAttribute(attr_name="promptId")
+    kind = UnicodeAttribute()  # "view" | "copy"
+
+
+class ProcessedEventItem(Item, discriminator="ProcessedEvent"):
+    """PK=EVENT#<stream eventID>, SK=FOR#<counter item> (a profile by hash, not by user id):
+    written in the same transaction as the counter update it stands for, so a redelivered
+    record is applied at most once (TTL)."""
+
+
+# --- identity (issue 5) ---------------------------------------------------------------------
+
+
+class ApiKeyItem(Item, discriminator="ApiKey"):
+    """PK=APIKEY#<kid>, SK=APIKEY; GSI1 APIKEYS#<uid> / <createdAt>#<kid> lists a user's keys.
+
+    Only the SHA-256 of the secret is stored. ``expiresAt`` is the key's expiry and also the
+    TTL, so DynamoDB removes expired keys by itself (the check at use never relies on that).
+    """
+
+    key_id = UnicodeAttribute(attr_name="keyId")
+    user_id = UnicodeAttribute(attr_name="userId")
+    username = UnicodeAttribute(null=True)
+    name = UnicodeAttribute()
+    scopes = UnicodeSetAttribute()
+    secret_hash = UnicodeAttribute(attr_name="secretHash")
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    last_used_at = UnicodeAttribute(null=True, attr_name="lastUsedAt")
+
+
+class FollowItem(Item, discriminator="Follow"):
+    """PK=USER#<follower>, SK=FOLLOWS#<followee>; GSI1 FOLLOWERS#<followee> / <at>#<follower>.
+
+    Usernames are fixed at sign-up, so both are copied here and lists need no second read.
+    """
+
+    follower_id = UnicodeAttribute(attr_name="followerId")
+    follower_name = UnicodeAttribute(attr_name="followerName")
+    followee_id = UnicodeAttribute(attr_name="followeeId")
+    followee_name = UnicodeAttribute(attr_name="followeeName")
+    created_at = UnicodeAttribute(attr_name="createdAt")
+
+
+class RateCounterItem(Item, discriminator="RateCounter"):
+    """PK=RATE#<identity>, SK=<action>#<window start>: one fixed window's count (TTL)."""
+
+    hits = IntegerAttribute(null=True, attr_name="count")
+
+
+class ModerationItem(Item, discriminator="Moderation"):
+    """PK=PROMPT#<pid>, SK=MODERATION#<at>#<aid>: what a moderator did to a prompt and why.
+
+    Kept after the prompt is deleted (an audit trail); GSI1 MODERATOR#<uid> finds one
+    moderator's actions, so deleting that moderator's account can anonymise them.
+    """
+
+    action_id = UnicodeAttribute(attr_name="actionId")
+    prompt_id = UnicodeAttribute(attr_name="promptId")
+    action = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    moderator_id = UnicodeAttribute(attr_name="moderatorId")
+    created_at = UnicodeAttribute(attr_name="createdAt")
 
 
 def prompt_pk(prompt_id: str) -> str:
@@ -163,18 +320,21 @@ def version_sk(number: int) -> str:
 
 
 META = "META"
+STATS = "STATS"
 VERSION_PREFIX = "VERSION#"
 
 
 def table_definition() -> dict[str, Any]:
     """CreateTable arguments derived from the models: keys, GSIs, billing, stream and TTL."""
     key_attrs = [("PK", "HASH"), ("SK", "RANGE")]
-    indexes = [Item.by_owner, Item.feed]
+    indexes = [Item.by_owner, Item.feed, Item.leaderboard]
     gsis = []
-    attribute_names = {name for name, _ in key_attrs}
+    attribute_types = {name: "S" for name, _ in key_attrs}
     for index in indexes:
         schema = index._get_schema()
-        attribute_names.update(k["AttributeName"] for k in schema["key_schema"])
+        attribute_types.update(
+            {a["AttributeName"]: a["AttributeType"] for a in schema["attribute_definitions"]}
+        )
         gsis.append(
             {
                 "IndexName": schema["index_name"],
@@ -185,7 +345,8 @@ def table_definition() -> dict[str, Any]:
     return {
         "TableName": Item.Meta.table_name,
         "AttributeDefinitions": [
-            {"AttributeName": name, "AttributeType": "S"} for name in sorted(attribute_names)
+            {"AttributeName": name, "AttributeType": attribute_types[name]}
+            for name in sorted(attribute_types)
         ],
         "KeySchema": [{"AttributeName": n, "KeyType": t} for n, t in key_attrs],
         "GlobalSecondaryIndexes": gsis,

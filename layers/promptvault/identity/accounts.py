@@ -167,4 +167,11 @@ def reset_password(email: str, code: str, password: str) -> None:
             ClientId=_client_id(), Username=email.lower(), ConfirmationCode=code, Password=password
         )
     except ClientError as error:
+        # An unknown account answers like a wrong code, so the answer never tells whether an
+        # account exists (moto says ResourceNotFoundException where Cognito says UserNotFound).
+        if error.response.get("Error", {}).get("Code") in _NO_SUCH_USER:
+            raise field_error("code", "The code is wrong or has expired") from error
         raise _map(error) from error
+
+
+_NO_SUCH_USER = {"UserNotFoundException", "ResourceNotFoundException"}

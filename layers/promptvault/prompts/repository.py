@@ -1,9 +1,10 @@
 """Prompt persistence over the single table (pynamodb). Logic never sees pynamodb directly.
 
 AWS calls per operation (asserted in tests/integration/test_aws_calls.py):
-create 1 TransactWriteItems (2 when the slug collides), get 1 GetItem (+1 for a slug),
-update 1 GetItem + 1 TransactWriteItems, delete 1 GetItem + 1 TransactWriteItems
-+ 1 Query + ceil(versions/25) BatchWriteItem.
+create 1 TransactWriteItems (2 when the slug collides), get 1 BatchGetItem (head + stats;
++1 GetItem for a slug), update / restore 1 BatchGetItem (head + stats: the answer's
+counters) + 1 TransactWriteItems, delete 1 GetItem + 1 TransactWriteItems + 1 Query
++ ceil(leftovers/25) BatchWriteItem (leftovers: versions, ratings and fork links).
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from pynamodb.transactions import TransactWrite
 
 from promptvault.data.models import (
     META,
+    STATS,
     VERSION_PREFIX,
     FeedIndex,
+    ForkItem,
     Item,
     PromptItem,
+    PromptStatsItem,
+    RatingItem,
     SlugItem,
     VersionItem,
     prompt_pk,
@@ -54,6 +59,17 @@ def get_head(prompt_id: str) -> PromptItem | None:
     return item
 
 
+def get_head_with_stats(prompt_id: str) -> tuple[PromptItem | None, PromptStatsItem | None]:
+    """The head and its counters in one BatchGetItem (counters live off the head)."""
+    pk = prompt_pk(prompt_id)
+    found = {item.sk: item for item in Item.batch_get([(pk, META), (pk, STATS)])}
+    head, stats = found.get(META), found.get(STATS)
+    return (
+        head if isinstance(head, PromptItem) else None,
+        stats if isinstance(stats, PromptStatsItem) else None,
+    )
+
+
 def resolve_slug(slug: str) -> str | None:
     try:
         guard = SlugItem.get(f"SLUG#{slug}", "SLUG")
@@ -62,14 +78,22 @@ def resolve_slug(slug: str) -> str | None:
     return guard.prompt_id
 
 
+def new_stats(head: PromptItem) -> PromptStatsItem:
+    """The prompt's counters at zero, with its owner: created with the head, because the
+    counters consumer only ever updates an existing stats item (docs/streams.md)."""
+    return PromptStatsItem(prompt_pk(head.prompt_id), STATS, owner_id=head.owner_id)
+
+
 def insert_prompt(head: PromptItem, first: VersionItem) -> None:
-    """Head, first version and slug guard in one transaction; SlugTaken when the slug is in use."""
+    """Head, first version, slug guard and zeroed stats in one transaction; SlugTaken when
+    the slug is in use."""
     slug = SlugItem(f"SLUG#{head.slug}", "SLUG", prompt_id=head.prompt_id)
     try:
         with _connection_transaction() as tx:
             tx.save(head, condition=PromptItem.pk.does_not_exist())
             tx.save(first, condition=VersionItem.pk.does_not_exist())
             tx.save(slug, condition=SlugItem.pk.does_not_exist())
+            tx.save(new_stats(head), condition=PromptStatsItem.pk.does_not_exist())
     except TransactWriteError as error:
         if _cancelled_at(error, 2):
             raise SlugTaken(head.slug) from error
@@ -89,25 +113,36 @@ def save_edit(head: PromptItem, expected_revision: int, version: VersionItem | N
         raise
 
 
+# What the cleanup after a delete removes from the prompt's partition. Kept: moderation
+# records (an audit trail, docs/identity.md) and views/copies (they expire within 2 days).
+LEFTOVERS: tuple[type[Item], ...] = (VersionItem, RatingItem, ForkItem)
+
+
 def delete_prompt(head: PromptItem) -> None:
-    """Head and slug go atomically (the slug is free at once); the versions follow in batches."""
+    """Head, slug and stats go atomically (the slug is free at once, and the counters
+    consumer stops counting: it never recreates a stats item); then the versions, the
+    ratings and the links of this prompt's forks, found by one Query of the partition."""
     slug = SlugItem(f"SLUG#{head.slug}", "SLUG")
     try:
         with _connection_transaction() as tx:
             tx.delete(head, condition=PromptItem.revision == head.revision)
             tx.delete(slug)
+            tx.delete(PromptStatsItem(prompt_pk(head.prompt_id), STATS))
+            if head.forked_from is not None:  # the original's fork count follows (stream)
+                origin = prompt_pk(head.forked_from.id)
+                tx.delete(ForkItem(origin, f"FORK#{head.created_at}#{head.prompt_id}"))
     except TransactWriteError as error:
         if _cancelled_at(error, 0):
             raise RevisionMismatch(head.prompt_id) from error
         raise
-    versions = VersionItem.query(
+    leftovers = Item.query(
         prompt_pk(head.prompt_id),
-        VersionItem.sk.startswith(VERSION_PREFIX),
-        attributes_to_get=["PK", "SK"],
+        filter_condition=Item.entity.is_in(*LEFTOVERS),
+        attributes_to_get=["PK", "SK", "type"],
     )
-    with VersionItem.batch_write() as batch:
-        for version in versions:
-            batch.delete(version)
+    with Item.batch_write() as batch:
+        for item in leftovers:
+            batch.delete(item)
 
 
 def get_version(prompt_id: str, number: int) -> VersionItem | None:

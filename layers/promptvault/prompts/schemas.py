@@ -167,6 +167,22 @@ class VariableOut(ApiModel):
     default: str | None = None
 
 
+class StatsOut(ApiModel):
+    """Engagement counters, derived from the table's stream (eventually consistent)."""
+
+    views: int = 0
+    copies: int = 0
+    bookmarks: int = 0
+    forks: int = 0
+    rating_average: float | None = None
+    rating_count: int = 0
+
+
+class ForkedFromOut(ApiModel):
+    id: str
+    version: int
+
+
 class PromptOut(ApiModel):
     id: str
     slug: str
@@ -185,6 +201,8 @@ class PromptOut(ApiModel):
     version: int
     created_at: str
     updated_at: str
+    stats: StatsOut = StatsOut()
+    forked_from: ForkedFromOut | None = None
 
 
 class VersionOut(ApiModel):

@@ -15,7 +15,15 @@ from typing import Any
 
 from slugify import slugify
 
-from promptvault.data.models import META, PromptItem, Variable, VersionItem, prompt_pk, version_sk
+from promptvault.data.models import (
+    META,
+    PromptItem,
+    PromptStatsItem,
+    Variable,
+    VersionItem,
+    prompt_pk,
+    version_sk,
+)
 from promptvault.errors import (
     Conflict,
     NotFound,
@@ -145,12 +153,36 @@ def find_prompt(id_or_slug: str, caller: Caller | None) -> PromptItem:
     return head
 
 
+def find_prompt_with_stats(
+    id_or_slug: str, caller: Caller | None
+) -> tuple[PromptItem, PromptStatsItem | None]:
+    """``find_prompt`` plus the counters, still one read for an id (BatchGetItem)."""
+    prompt_id = id_or_slug if _ID.match(id_or_slug) else None
+    if prompt_id is None and len(id_or_slug) <= 120 and _SLUG.match(id_or_slug):
+        prompt_id = repo.resolve_slug(id_or_slug)
+    head, stats = repo.get_head_with_stats(prompt_id) if prompt_id else (None, None)
+    if head is None or not is_visible(head, caller):
+        raise NotFound(_NOT_FOUND)
+    return head, stats
+
+
 def owned_prompt(prompt_id: str, caller: Caller) -> PromptItem:
     """The caller's own prompt by id; others' prompts are 404 so existence never leaks."""
     head = repo.get_head(prompt_id) if _ID.match(prompt_id) else None
     if head is None or head.owner_id != caller.user_id:
         raise NotFound(_NOT_FOUND)
     return head
+
+
+def owned_prompt_with_stats(
+    prompt_id: str, caller: Caller
+) -> tuple[PromptItem, PromptStatsItem | None]:
+    """``owned_prompt`` plus its counters in the same single read (BatchGetItem): what an
+    edit answers with (an edit never changes the counters)."""
+    head, stats = repo.get_head_with_stats(prompt_id) if _ID.match(prompt_id) else (None, None)
+    if head is None or head.owner_id != caller.user_id:
+        raise NotFound(_NOT_FOUND)
+    return head, stats
 
 
 def check_if_match(head: PromptItem, if_match: str | None) -> int:
@@ -209,8 +241,9 @@ def _check_variables(head: PromptItem) -> None:
 
 def update_prompt(
     caller: Caller, prompt_id: str, if_match: str | None, patch: PromptUpdate
-) -> PromptItem:
-    head = owned_prompt(prompt_id, caller)
+) -> tuple[PromptItem, PromptStatsItem | None]:
+    """The edited head and its counters (as read before the edit, which does not touch them)."""
+    head, stats = owned_prompt_with_stats(prompt_id, caller)
     expected = check_if_match(head, if_match)
     content_changed = _apply_patch(head, patch)
     if content_changed:
@@ -223,7 +256,7 @@ def update_prompt(
         head.version = head.version + 1
         version = _snapshot(head, head.version, caller.user_id, patch.change_message)
     _save(head, expected, version)
-    return head
+    return head, stats
 
 
 def _save(head: PromptItem, expected: int, version: VersionItem | None) -> None:
@@ -254,6 +287,21 @@ def delete_prompt(caller: Caller, prompt_id: str) -> None:
         raise Conflict("The prompt changed while it was being deleted; try again") from exc
 
 
+def archive_as_moderator(prompt_id: str) -> PromptItem:
+    """Any prompt, archived (it leaves the feed, stays readable by link: decision 7). Drafts
+    and private prompts are not exposed: moderators find prompts through public links."""
+    head = repo.get_head(prompt_id) if _ID.match(prompt_id) else None
+    if head is None or not is_visible(head, None):
+        raise NotFound(_NOT_FOUND)
+    expected = head.revision
+    head.status = "archived"
+    head.revision = expected + 1
+    head.updated_at = _now()
+    _index_keys(head)
+    _save(head, expected, None)
+    return head
+
+
 def version_number(raw: str) -> int:
     if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
         raise NotFound("No such version")
@@ -270,8 +318,9 @@ def get_version(caller: Caller | None, id_or_slug: str, number: int) -> VersionI
 
 def restore_version(
     caller: Caller, prompt_id: str, number: int, if_match: str | None, message: str | None
-) -> PromptItem:
-    head = owned_prompt(prompt_id, caller)
+) -> tuple[PromptItem, PromptStatsItem | None]:
+    """The restored head and its counters (read with it, in one BatchGetItem)."""
+    head, stats = owned_prompt_with_stats(prompt_id, caller)
     expected = check_if_match(head, if_match) if if_match is not None else head.revision
     source = repo.get_version(prompt_id, number) if number <= head.version else None
     if source is None:
@@ -285,7 +334,7 @@ def restore_version(
     version = _snapshot(head, head.version, caller.user_id, message or f"Restored version {number}")
     version.restored_from = number
     _save(head, expected, version)
-    return head
+    return head, stats
 
 
 def _field_text(value: Any) -> Any:

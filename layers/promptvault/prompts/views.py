@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from promptvault.data.models import PromptItem, VersionItem
-from promptvault.prompts.schemas import PromptOut, VariableOut, VersionOut, VersionSummary
+from promptvault.data.models import PromptItem, PromptStatsItem, VersionItem
+from promptvault.prompts.schemas import (
+    ForkedFromOut,
+    PromptOut,
+    StatsOut,
+    VariableOut,
+    VersionOut,
+    VersionSummary,
+)
 
 
 def _variables(item: PromptItem | VersionItem) -> list[VariableOut]:
@@ -13,7 +20,23 @@ def _variables(item: PromptItem | VersionItem) -> list[VariableOut]:
     ]
 
 
-def prompt_out(head: PromptItem) -> PromptOut:
+def stats_out(stats: PromptStatsItem | None) -> StatsOut:
+    """No stats item yet means nothing has been counted: zeros, and no average."""
+    if stats is None:
+        return StatsOut()
+    count = stats.rating_count or 0
+    return StatsOut(
+        views=stats.views or 0,
+        copies=stats.copies or 0,
+        bookmarks=stats.bookmarks or 0,
+        forks=stats.forks or 0,
+        rating_average=round((stats.rating_sum or 0) / count, 2) if count > 0 else None,
+        rating_count=count,
+    )
+
+
+def prompt_out(head: PromptItem, stats: PromptStatsItem | None = None) -> PromptOut:
+    forked = head.forked_from
     return PromptOut(
         id=head.prompt_id,
         slug=head.slug,
@@ -32,6 +55,8 @@ def prompt_out(head: PromptItem) -> PromptOut:
         version=head.version,
         created_at=head.created_at,
         updated_at=head.updated_at,
+        stats=stats_out(stats),
+        forked_from=ForkedFromOut(id=forked.id, version=forked.version) if forked else None,
     )
 
 

@@ -88,9 +88,26 @@ def _caller_for(route: Route, event: dict[str, Any]) -> Caller | None:
         raise Unauthorized("Sign in to do this: send 'Authorization: Bearer <accessToken>'")
     if authorization is None:
         return None
-    from promptvault.identity.tokens import caller_from_authorization
+    from promptvault.identity.credentials import authenticate, permit
 
-    return caller_from_authorization(authorization)
+    caller = authenticate(authorization)
+    permit(route, caller)
+    return caller
+
+
+def _limit(route: Route, caller: Caller | None, event: dict[str, Any]) -> None:
+    if route.rate_limit != "none":
+        from promptvault.ratelimit.gate import check
+
+        check(route, caller, event)
+
+
+def _refusal(exc: DomainError) -> dict[str, Any]:
+    response = error_response(exc.status, exc.code, exc.message, exc.details)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        response["headers"]["Retry-After"] = str(retry_after)
+    return response
 
 
 def build_handler(function: str) -> Any:
@@ -103,8 +120,9 @@ def build_handler(function: str) -> Any:
             if _body_size(event) > route.max_body_bytes:
                 raise PayloadTooLarge(f"The body exceeds {route.max_body_bytes} bytes")
             caller = _caller_for(route, event)
+            _limit(route, caller, event)
         except DomainError as exc:
-            return error_response(exc.status, exc.code, exc.message, exc.details)
+            return _refusal(exc)
         token = bind_caller(caller)
         try:
             return resolver.resolve(event, context)

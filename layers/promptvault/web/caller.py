@@ -10,12 +10,22 @@ from promptvault.errors import Unauthorized
 
 @dataclass(frozen=True, slots=True)
 class Caller:
+    """A person (Cognito token: groups from ``cognito:groups``) or their API key (``key_id``
+    and ``scopes`` set; a key never carries its owner's moderator or admin role)."""
+
     user_id: str
     groups: frozenset[str] = field(default_factory=frozenset)
+    key_id: str | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    username: str | None = None  # set by the credential check (profile or key item)
 
     @property
     def is_moderator(self) -> bool:
         return bool(self.groups & {"moderator", "admin"})
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.groups
 
 
 _current: ContextVar[Caller | None] = ContextVar("caller", default=None)

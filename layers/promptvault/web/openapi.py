@@ -22,11 +22,14 @@ BEARER = "bearerAuth"
 _DESCRIPTION = (
     "A prompt library: store, version, label, render, share and search AI prompts. "
     "Every answer is an envelope: `{success, data, meta}` or `{success: false, error}`. "
-    "Writes need `Authorization: Bearer <accessToken>` from `POST /v1/auth/login`."
+    "Writes need `Authorization: Bearer <accessToken>` from `POST /v1/auth/login`, or a "
+    "personal API key (`Bearer pv_…`) with the route's scope."
 )
 _TAGS = {
     "auth": "Sign-up, confirmation, login, tokens and password reset",
-    "users": "The signed-in user",
+    "users": "Profiles, the signed-in user, personal API keys and account deletion",
+    "social": "Follows and the reputation leaderboard",
+    "admin": "Roles (admins) and moderation (moderators and admins)",
     "prompts": "Prompts and their immutable versions",
     "reference": "Reference data: categories and models",
 }

@@ -1,0 +1,20 @@
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from promptvault.engagement import service
+from promptvault.engagement.schemas import UsageOut
+from promptvault.web.caller import current_caller
+from promptvault.web.responses import documented, ok
+
+router = Router()
+
+
+@router.post(
+    "/v1/prompts/<id>/views",
+    responses=documented(UsageOut, 202, errors=(401, 404)),
+    tags=["engagement"],
+)
+def record_view(id: str) -> Response[str]:
+    """Count one view (anonymous allowed); the counter follows from the table's stream."""
+    prompt_id = service.record_usage(current_caller(), id, "view")
+    return ok(UsageOut(prompt_id=prompt_id, kind="view"), status=202)

@@ -1,0 +1,20 @@
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from promptvault.users import follows
+from promptvault.users.schemas import FollowState
+from promptvault.web.caller import require_caller
+from promptvault.web.responses import documented, ok
+
+router = Router()
+
+
+@router.put(
+    "/v1/users/<username>/follow",
+    responses=documented(FollowState, errors=(401, 403, 404)),
+    tags=["social"],
+)
+def follow(username: str) -> Response[str]:
+    """Idempotent: following someone you follow changes nothing."""
+    follows.follow(require_caller(), username)
+    return ok(FollowState(username=username, following=True))

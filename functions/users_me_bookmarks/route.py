@@ -1,0 +1,32 @@
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from promptvault.engagement import service
+from promptvault.engagement.schemas import BookmarkEntry
+from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT
+from promptvault.prompts.views import prompt_out
+from promptvault.web.caller import require_caller
+from promptvault.web.responses import documented, ok
+
+router = Router()
+
+
+@router.get(
+    "/v1/users/me/bookmarks",
+    responses=documented(list[BookmarkEntry], errors=(401,)),
+    tags=["users"],
+)
+def my_bookmarks(
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> Response[str]:
+    """The signed-in user's bookmarked prompts, most recently bookmarked first."""
+    entries, meta = service.my_bookmarks(require_caller(), cursor, limit)
+    data = [
+        BookmarkEntry(bookmarked_at=at, prompt=prompt_out(head, stats))
+        for at, head, stats in entries
+    ]
+    return ok(data, meta=meta)

@@ -1,0 +1,1 @@
+"""Engagement: ratings, views, copies, bookmarks and forks. Counting happens downstream."""

@@ -1,0 +1,184 @@
+"""Engagement persistence. One write per engagement; counting is the counters consumer's job.
+
+AWS calls (asserted in tests/integration/test_aws_calls.py): rate / unrate / view / copy /
+bookmark 1 GetItem (visibility) + 1 write; unbookmark 1 DeleteItem; ratings 1 BatchGetItem
+(head, stats and the caller's rating together); fork 1 GetItem + 1 TransactWriteItems.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from promptvault.data.models import (
+    META,
+    STATS,
+    BookmarkItem,
+    ForkItem,
+    Item,
+    PromptItem,
+    PromptStatsItem,
+    RatingItem,
+    SlugItem,
+    UsageItem,
+    VersionItem,
+    prompt_pk,
+)
+from promptvault.prompts.repository import new_stats
+
+USAGE_TTL = timedelta(days=2)  # longer than the stream's 24 h retention: counted before expiry
+
+
+class SlugTaken(Exception):
+    pass
+
+
+def rating_sk(rater: str) -> str:
+    return f"RATING#{rater}"
+
+
+def bookmark_keys(user_id: str, prompt_id: str) -> tuple[str, str]:
+    return f"USER#{user_id}", f"BOOKMARK#{prompt_id}"
+
+
+def ratings_gsi1pk(user_id: str) -> str:
+    """A signed-in rater's ratings (GSI1): what account deletion queries."""
+    return f"RATINGS#{user_id}"
+
+
+def bookmarks_gsi1pk(user_id: str) -> str:
+    return f"BOOKMARKS#{user_id}"
+
+
+def fork_sk(created_at: str, fork_id: str) -> str:
+    return f"FORK#{created_at}#{fork_id}"
+
+
+def save_rating(rating: RatingItem) -> None:
+    rating.save()
+
+
+def delete_rating(prompt_id: str, rater: str) -> None:
+    RatingItem(prompt_pk(prompt_id), rating_sk(rater)).delete()
+
+
+def read_ratings(
+    prompt_id: str, rater: str | None
+) -> tuple[PromptItem | None, PromptStatsItem | None, RatingItem | None]:
+    """Head, stats and the caller's rating in one BatchGetItem."""
+    pk = prompt_pk(prompt_id)
+    keys = [(pk, META), (pk, STATS)] + ([(pk, rating_sk(rater))] if rater else [])
+    found = {item.sk: item for item in Item.batch_get(keys)}
+    head, stats = found.get(META), found.get(STATS)
+    mine = found.get(rating_sk(rater)) if rater else None
+    return (
+        head if isinstance(head, PromptItem) else None,
+        stats if isinstance(stats, PromptStatsItem) else None,
+        mine if isinstance(mine, RatingItem) else None,
+    )
+
+
+def heads_with_stats(
+    prompt_ids: Iterable[str],
+) -> dict[str, tuple[PromptItem, PromptStatsItem | None]]:
+    """Heads and their stats by prompt id, in one BatchGetItem per 50 prompts."""
+    keys = [(prompt_pk(pid), sk) for pid in dict.fromkeys(prompt_ids) for sk in (META, STATS)]
+    heads: dict[str, PromptItem] = {}
+    stats: dict[str, PromptStatsItem] = {}
+    for item in Item.batch_get(keys):
+        pid = item.pk.removeprefix("PROMPT#")
+        if isinstance(item, PromptItem):
+            heads[pid] = item
+        elif isinstance(item, PromptStatsItem):
+            stats[pid] = item
+    return {pid: (head, stats.get(pid)) for pid, head in heads.items()}
+
+
+def record_usage(prompt_id: str, kind: str, now: datetime) -> None:
+    """One small item with a TTL: the stream's INSERT is what gets counted."""
+    stamp = now.strftime("%Y%m%dT%H%M%S%f")
+    UsageItem(
+        prompt_pk(prompt_id),
+        f"{kind.upper()}#{stamp}#{secrets.token_hex(4)}",
+        prompt_id=prompt_id,
+        kind=kind,
+        expires_at=now + USAGE_TTL,
+    ).save()
+
+
+def put_bookmark(user_id: str, prompt_id: str, now: str) -> None:
+    """Idempotent: an existing bookmark keeps its date (the failed condition is the no-op)."""
+    pk, sk = bookmark_keys(user_id, prompt_id)
+    item = BookmarkItem(
+        pk,
+        sk,
+        user_id=user_id,
+        prompt_id=prompt_id,
+        created_at=now,
+        gsi1pk=bookmarks_gsi1pk(user_id),
+        gsi1sk=f"{now}#{prompt_id}",
+    )
+    try:
+        item.save(condition=BookmarkItem.pk.does_not_exist())
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
+def delete_bookmark(user_id: str, prompt_id: str) -> None:
+    BookmarkItem(*bookmark_keys(user_id, prompt_id)).delete()
+
+
+def query_bookmarks(
+    user_id: str, limit: int, start: dict[str, Any] | None
+) -> tuple[list[BookmarkItem], dict[str, Any] | None]:
+    results = BookmarkItem.by_owner.query(
+        bookmarks_gsi1pk(user_id), scan_index_forward=False, limit=limit, last_evaluated_key=start
+    )
+    items = [item for item in results if isinstance(item, BookmarkItem)]
+    return items, results.last_evaluated_key
+
+
+def insert_fork(head: PromptItem, first: VersionItem, link: ForkItem) -> None:
+    """The fork's head, version 1, slug guard, zeroed stats and the link on the original,
+    all or nothing."""
+    slug = SlugItem(f"SLUG#{head.slug}", "SLUG", prompt_id=head.prompt_id)
+    try:
+        with TransactWrite(connection=Item._get_connection().connection) as tx:
+            tx.save(head, condition=PromptItem.pk.does_not_exist())
+            tx.save(first, condition=VersionItem.pk.does_not_exist())
+            tx.save(slug, condition=SlugItem.pk.does_not_exist())
+            tx.save(link)
+            tx.save(new_stats(head), condition=PromptStatsItem.pk.does_not_exist())
+    except TransactWriteError as error:
+        reasons = error.cancellation_reasons or []
+        if (
+            len(reasons) > 2
+            and reasons[2] is not None
+            and reasons[2].code == "ConditionalCheckFailed"
+        ):
+            raise SlugTaken(head.slug) from error
+        raise
+
+
+def query_forks(
+    prompt_id: str, limit: int, start: dict[str, Any] | None
+) -> tuple[list[ForkItem], dict[str, Any] | None]:
+    results = ForkItem.query(
+        prompt_pk(prompt_id),
+        ForkItem.sk.startswith("FORK#"),
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=start,
+    )
+    items = [item for item in results if isinstance(item, ForkItem)]
+    return items, results.last_evaluated_key
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,141 @@
+"""Personal API keys: ``pv_<key id>_<secret>``, shown once, stored as SHA-256 of the secret.
+
+The key id in the key makes authentication one GetItem (``APIKEY#<kid>``) followed by a
+constant-time hash comparison, and revocation one conditional DeleteItem. The secret is 256
+random bits from ``secrets``, so a plain SHA-256 (no salt, no stretching) is enough: there is
+no dictionary to attack. Last use is written at most once a minute per key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
+
+from promptvault.data.models import ApiKeyItem
+from promptvault.errors import Conflict, NotFound, Unauthorized, field_error
+from promptvault.web.caller import Caller
+
+PREFIX = "pv_"
+SK = "APIKEY"
+MAX_KEYS_PER_USER = 20
+LAST_USED_EVERY = timedelta(minutes=1)
+_KEY = re.compile(r"^pv_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
+_ID = re.compile(r"^ak_([0-9a-f]{16})$")
+_BAD_KEY = "The API key is not valid, revoked or expired"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def public_id(key_hex: str) -> str:
+    return f"ak_{key_hex}"
+
+
+def list_keys(user_id: str) -> list[ApiKeyItem]:
+    found = ApiKeyItem.by_owner.query(f"APIKEYS#{user_id}", scan_index_forward=False, limit=100)
+    return [item for item in found if isinstance(item, ApiKeyItem)]
+
+
+def create_key(
+    caller: Caller, name: str, scopes: list[str], expires_at: datetime | None
+) -> tuple[ApiKeyItem, str]:
+    """The stored key and the one-time secret to show."""
+    if expires_at is not None and expires_at <= _now():
+        raise field_error("expiresAt", "must be in the future")
+    if len(list_keys(caller.user_id)) >= MAX_KEYS_PER_USER:
+        raise Conflict(f"At most {MAX_KEYS_PER_USER} keys; revoke one first")
+    key_hex, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+    now = _iso(_now())
+    item = ApiKeyItem(
+        f"APIKEY#{key_hex}",
+        SK,
+        key_id=key_hex,
+        user_id=caller.user_id,
+        username=caller.username,
+        name=name,
+        scopes=set(scopes),
+        secret_hash=_digest(secret),
+        created_at=now,
+        expires_at=expires_at,
+        gsi1pk=f"APIKEYS#{caller.user_id}",
+        gsi1sk=f"{now}#{key_hex}",
+    )
+    item.save(condition=ApiKeyItem.pk.does_not_exist())
+    return item, f"{PREFIX}{key_hex}_{secret}"
+
+
+def revoke_key(caller: Caller, key_id: str) -> None:
+    """Deleted at once; another user's key id is 404, as if it did not exist."""
+    found = _ID.match(key_id)
+    if not found:
+        raise NotFound("No API key with that id")
+    try:
+        ApiKeyItem(f"APIKEY#{found.group(1)}", SK).delete(
+            condition=ApiKeyItem.user_id == caller.user_id
+        )
+    except DeleteError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise NotFound("No API key with that id") from error
+        raise
+
+
+def caller_from_key(key: str) -> Caller:
+    found = _KEY.match(key)
+    if not found:
+        raise Unauthorized(_BAD_KEY)
+    key_hex, secret = found.groups()
+    try:
+        item = ApiKeyItem.get(f"APIKEY#{key_hex}", SK)
+    except DoesNotExist as missing:
+        raise Unauthorized(_BAD_KEY) from missing
+    if not hmac.compare_digest(item.secret_hash, _digest(secret)):
+        raise Unauthorized(_BAD_KEY)
+    now = _now()
+    if item.expires_at is not None and item.expires_at <= now:
+        raise Unauthorized(_BAD_KEY)
+    _touch(item, now)
+    return Caller(
+        user_id=item.user_id,
+        key_id=key_hex,
+        scopes=frozenset(item.scopes),
+        username=item.username,
+    )
+
+
+def _touch(item: ApiKeyItem, now: datetime) -> None:
+    """lastUsedAt, at most once a minute: a read-mostly key costs one write a minute, not one
+    per request. Losing the race to another request is fine, and so is a revoked key."""
+    stale = _iso(now - LAST_USED_EVERY)
+    if item.last_used_at is not None and item.last_used_at > stale:
+        return
+    try:
+        item.update(
+            actions=[ApiKeyItem.last_used_at.set(_iso(now))],
+            condition=ApiKeyItem.pk.exists()
+            & (ApiKeyItem.last_used_at.does_not_exist() | (ApiKeyItem.last_used_at < stale)),
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
+def delete_all(user_id: str) -> int:
+    keys = list_keys(user_id)
+    with ApiKeyItem.batch_write() as batch:
+        for key in keys:
+            batch.delete(key)
+    return len(keys)

@@ -1,0 +1,1 @@
+"""Search: one SearchBackend interface, two engines (tantivy locally, OpenSearch on AWS)."""

@@ -1,0 +1,113 @@
+"""Query text rules both engines share: tokens, the typo budget, edit distance. Stdlib only."""
+
+from __future__ import annotations
+
+import re
+
+MAX_QUERY_TOKENS = 10
+MAX_TOKEN_CHARS = 40  # tantivy's default tokenizer drops longer tokens
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased alphanumeric words, as the index's default tokenizer splits them."""
+    words = [w.lower() for w in _WORD.findall(text) if len(w) <= MAX_TOKEN_CHARS]
+    return list(dict.fromkeys(words))[:MAX_QUERY_TOKENS]
+
+
+def typo_budget(token: str) -> int:
+    """Edits forgiven in a query word: none below 5 letters, one from 5, two from 9."""
+    if len(token) >= 9:
+        return 2
+    if len(token) >= 5:
+        return 1
+    return 0
+
+
+def within_edits(a: str, b: str, limit: int) -> bool:
+    """Optimal string alignment distance (a transposition costs one) is at most ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    if a == b:
+        return True
+    if limit == 0:
+        return False
+    if limit == 1:
+        return _one_edit(a, b)
+    if limit == 2:
+        return _two_edits(a, b)
+    return _distance(a, b, limit) <= limit
+
+
+def _within_one(a: str, b: str) -> bool:
+    return a == b or (abs(len(a) - len(b)) <= 1 and _one_edit(a, b))
+
+
+def _two_edits(a: str, b: str) -> bool:
+    """a != b: some edit at the first difference leaves the rest within one edit."""
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    rest_a, rest_b = a[start:], b[start:]
+    return (
+        _within_one(rest_a[1:], rest_b[1:])
+        or _within_one(rest_a[1:], rest_b)
+        or _within_one(rest_a, rest_b[1:])
+        or (
+            len(rest_a) > 1
+            and len(rest_b) > 1
+            and rest_a[0] == rest_b[1]
+            and rest_a[1] == rest_b[0]
+            and _within_one(rest_a[2:], rest_b[2:])
+        )
+    )
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a != b differ by one substitution, insertion, deletion or adjacent transposition."""
+    if len(a) > len(b):
+        a, b = b, a
+    start = 0
+    while start < len(a) and a[start] == b[start]:
+        start += 1
+    if len(a) == len(b):
+        if a[start + 1 :] == b[start + 1 :]:
+            return True  # one substitution
+        swapped = start + 1 < len(a) and a[start] == b[start + 1] and a[start + 1] == b[start]
+        return swapped and a[start + 2 :] == b[start + 2 :]
+    return a[start:] == b[start + 1 :]  # one insertion
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, before[j - 2] + 1)
+            current[j] = value
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return previous[-1]
+
+
+MIN_PREFIX_CHARS = 3
+
+
+def prefix_tokens(query_tokens: list[str]) -> list[str]:
+    """Words also matched as the start of a title word ("transl" finds "Translator")."""
+    return [t for t in query_tokens if len(t) >= MIN_PREFIX_CHARS]
+
+
+def matches_query_word(word: str, query_tokens: list[str]) -> bool:
+    """Whether an indexed word is matched by the query: exactly, by prefix, within the budget."""
+    for token in query_tokens:
+        if word == token or within_edits(word, token, typo_budget(token)):
+            return True
+        if len(token) >= MIN_PREFIX_CHARS and word.startswith(token):
+            return True
+    return False

@@ -1,0 +1,1 @@
+"""Table-stream consumers: counters and the search indexer (docs/streams.md)."""

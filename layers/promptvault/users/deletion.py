@@ -1,0 +1,150 @@
+"""Account deletion: everything personal goes, in an order that is safe to retry.
+
+Each item type in data/models.py is either erased here (``ERASED``: the type and how this
+module finds the user's items) or named in ``NOT_PERSONAL`` with the reason; a test holds
+the two lists to the models, so a new type cannot be forgotten. Decision: all the user's
+prompts are deleted, public ones too (their text is the user's own), with their versions,
+slugs and fork links; others' forks are their copies and stay.
+
+Order: password check (Cognito InitiateAuth), then keys (a leaked key dies first), follows,
+bookmarks, ratings, prompts, moderation records (anonymised), rate counters, the Cognito
+user, and last the profile with its guards (which frees the username and the email).
+A failure before the Cognito step can be repeated by the user; after it, only the profile
+and guards can remain, as with decision 9, for an operator to remove.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any
+
+from pynamodb.transactions import TransactWrite
+
+from promptvault.data.models import (
+    BookmarkItem,
+    FollowItem,
+    Item,
+    RateCounterItem,
+    RatingItem,
+    UserItem,
+)
+from promptvault.errors import NotFound
+from promptvault.identity import accounts, apikeys
+from promptvault.moderation.service import anonymise_moderator
+from promptvault.prompts import repository as prompt_repo
+from promptvault.prompts import service as prompts
+from promptvault.settings import get_settings
+from promptvault.users import follows
+from promptvault.users import repository as users
+from promptvault.web.caller import Caller
+
+# type -> what erases it (documentation; ``delete_account`` runs them in order)
+ERASED: dict[str, str] = {
+    "User": "the profile, last, in one transaction with the guards",
+    "Guard": "username and email guards, with the profile",
+    "ApiKey": "GSI1 APIKEYS#<uid>",
+    "Follow": "PK USER#<uid> FOLLOWS# (whom they follow) and GSI1 FOLLOWERS#<uid>",
+    "Bookmark": "GSI1 BOOKMARKS#<uid>",
+    "Rating": "GSI1 RATINGS#<uid> (set on signed-in ratings); others' on one's prompts go "
+    "with each prompt",
+    "Prompt": "GSI1 OWNER#<uid>, through the prompt service's delete",
+    "Version": "with each prompt",
+    "Slug": "with each prompt",
+    "Fork": "with each fork's head (the reverse link on the original), and a deleted "
+    "original's links with it",
+    "Stats": "with each prompt, in its delete transaction (it carries the owner's id)",
+    "Moderation": "anonymised: GSI1 MODERATOR#<uid>, moderatorId replaced",
+    "RateCounter": "PK RATE#user:<uid> and RATE#account:<email>",
+}
+NOT_PERSONAL: dict[str, str] = {
+    "Usage": "a view or copy of a prompt: prompt id and kind only, expires in 2 days",
+    "ProcessedEvent": "a stream event id and its counter item (a profile only by hash), "
+    "expires in 3 days",
+}
+
+
+def _profile_or_404(caller: Caller) -> UserItem:
+    profile = users.get_profile(caller.user_id)
+    if profile is None:
+        raise NotFound("No profile for this account")
+    return profile
+
+
+def _delete_all(items: Any) -> int:
+    count = 0
+    with Item.batch_write() as batch:
+        for item in items:
+            batch.delete(item)
+            count += 1
+    return count
+
+
+def _follows(user_id: str) -> int:
+    count = 0
+    for followed in FollowItem.query(f"USER#{user_id}", FollowItem.sk.startswith("FOLLOWS#")):
+        count += follows.unfollow_ids(user_id, followed.followee_id, count_follower=False)
+    for follower in FollowItem.by_owner.query(f"FOLLOWERS#{user_id}"):
+        if isinstance(follower, FollowItem):
+            count += follows.unfollow_ids(follower.follower_id, user_id, count_followee=False)
+    return count
+
+
+def _prompts(caller: Caller) -> int:
+    owner = Caller(user_id=caller.user_id)
+    count = 0
+    start: dict[str, Any] | None = None
+    while True:
+        heads, start = prompt_repo.query_owner_prompts(caller.user_id, 100, start, None)
+        for head in heads:
+            prompts.delete_prompt(owner, head.prompt_id)
+            count += 1
+        if not start:
+            return count
+
+
+def _bookmarks(user_id: str) -> int:
+    return _delete_all(BookmarkItem.by_owner.query(f"BOOKMARKS#{user_id}"))
+
+
+def _ratings(user_id: str) -> int:
+    return _delete_all(RatingItem.by_owner.query(f"RATINGS#{user_id}"))
+
+
+def _rate_counters(user_id: str, email: str) -> int:
+    count = 0
+    for identity in (f"user:{user_id}", f"account:{email}"):
+        count += _delete_all(RateCounterItem.query(f"RATE#{identity}"))
+    return count
+
+
+def _profile_and_guards(profile: UserItem) -> None:
+    with TransactWrite(connection=Item._get_connection().connection) as tx:
+        tx.delete(profile)
+        for guard in users._guards(profile.username, profile.email):
+            tx.delete(guard)
+
+
+def _cognito_user(email: str) -> None:
+    cognito = accounts._cognito()
+    with suppress(cognito.exceptions.UserNotFoundException):  # repeated after this step
+        cognito.admin_delete_user(UserPoolId=get_settings().user_pool_id, Username=email)
+
+
+def delete_account(caller: Caller, password: str) -> dict[str, int]:
+    """What was removed, by kind (for the log and the tests)."""
+    profile = _profile_or_404(caller)
+    accounts.login(profile.email, password)  # re-authentication: wrong password is 401
+    steps: list[tuple[str, Callable[[], int]]] = [
+        ("apiKeys", lambda: apikeys.delete_all(caller.user_id)),
+        ("follows", lambda: _follows(caller.user_id)),
+        ("bookmarks", lambda: _bookmarks(caller.user_id)),
+        ("ratings", lambda: _ratings(caller.user_id)),
+        ("prompts", lambda: _prompts(caller)),
+        ("moderation", lambda: anonymise_moderator(caller.user_id)),
+        ("rateCounters", lambda: _rate_counters(caller.user_id, profile.email)),
+    ]
+    removed = {name: step() for name, step in steps}
+    _cognito_user(profile.email)
+    _profile_and_guards(profile)
+    return removed

@@ -1,0 +1,87 @@
+"""Public profiles: read by username, edited by their owner, and their public prompts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from promptvault.data.models import GuardItem, PromptItem, UserItem
+from promptvault.errors import NotFound
+from promptvault.prompts import repository as prompts
+from promptvault.users import repository as users
+from promptvault.users.schemas import ProfileOut, ProfileUpdate
+from promptvault.web.caller import Caller
+from promptvault.web.cursor import decode_cursor, page_meta
+
+_USERNAME = re.compile(r"^[a-z0-9_-]{3,30}$")
+_NO_USER = "No user with that username"
+EDITABLE = ("display_name", "bio", "avatar_url", "website", "twitter", "github")
+
+
+def user_id_of(username: str) -> str:
+    """The user id behind a username; 404 for malformed, unknown or unclaimed names."""
+    if not _USERNAME.match(username):
+        raise NotFound(_NO_USER)
+    try:
+        guard = GuardItem.get(f"USERNAME#{username}", users.GUARD)
+    except DoesNotExist as missing:
+        raise NotFound(_NO_USER) from missing
+    if not guard.user_id:
+        raise NotFound(_NO_USER)  # reserved by a sign-up that has not finished
+    return guard.user_id
+
+
+def profile_by_username(username: str) -> UserItem:
+    profile = users.get_profile(user_id_of(username))
+    if profile is None:
+        raise NotFound(_NO_USER)
+    return profile
+
+
+def profile_out(profile: UserItem) -> ProfileOut:
+    return ProfileOut(
+        username=profile.username,
+        display_name=profile.display_name,
+        bio=profile.bio,
+        avatar_url=profile.avatar_url,
+        website=profile.website,
+        twitter=profile.twitter,
+        github=profile.github,
+        joined_at=profile.created_at,
+        public_prompts=max(0, profile.public_prompts or 0),
+        followers=max(0, profile.followers or 0),
+        following=max(0, profile.following or 0),
+        reputation=profile.reputation or 0,
+    )
+
+
+def update_profile(caller: Caller, patch: ProfileUpdate) -> UserItem:
+    """Only the sent fields change (one UpdateItem); the profile must still exist."""
+    sent = patch.model_fields_set & set(EDITABLE)
+    actions: list[Any] = []
+    for name in sorted(sent):
+        attribute = getattr(UserItem, name)
+        value = getattr(patch, name)
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    profile = UserItem(f"USER#{caller.user_id}", users.PROFILE)
+    try:
+        profile.update(actions=actions, condition=UserItem.pk.exists())
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise NotFound("No profile for this account") from error
+        raise
+    return profile
+
+
+def list_public_prompts(
+    username: str, cursor: str | None, limit: int
+) -> tuple[list[PromptItem], dict[str, Any]]:
+    user_id = user_id_of(username)
+    scope = f"user-prompts:{user_id}"
+    condition = (PromptItem.visibility == "public") & (PromptItem.status == "published")
+    items, last = prompts.query_owner_prompts(
+        user_id, limit, decode_cursor(cursor, scope), condition
+    )
+    return items, page_meta(last, scope)

@@ -1,0 +1,143 @@
+"""Bodies of the identity endpoints: API keys, profiles, follows, roles, account deletion."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, AwareDatetime, Field, model_validator
+
+from promptvault.prompts.schemas import _no_control_chars, _single_line
+from promptvault.web.responses import ApiModel
+
+KeyScope = Literal["read", "write"]
+Role = Literal["user", "moderator", "admin"]
+
+
+def _read_first(scopes: list[str]) -> list[str]:
+    if "read" not in scopes:
+        raise ValueError('must include "read": ["read"] or ["read", "write"]')
+    return sorted(set(scopes))
+
+
+def _web_url(value: str) -> str:
+    """http(s) with a host and no credentials: what a browser may safely link to."""
+    parts = urlsplit(value)
+    if parts.scheme not in {"https", "http"} or not parts.hostname:
+        raise ValueError("must be an http(s) URL with a host")
+    if parts.username or parts.password or re.search(r"\s", value):
+        raise ValueError("must not contain credentials or spaces")
+    return value
+
+
+def _https_url(value: str) -> str:
+    if not value.startswith("https://"):
+        raise ValueError("must be an https URL")
+    return _web_url(value)
+
+
+Line = Annotated[str, AfterValidator(_single_line), AfterValidator(_no_control_chars)]
+KeyName = Annotated[Line, Field(min_length=1, max_length=64)]
+Url = Annotated[str, Field(max_length=300), AfterValidator(_web_url)]
+ImageUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_url)]
+TwitterHandle = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]{1,15}$")]
+# GitHub's rule: 1-39 of letters, digits and single inner hyphens
+GithubHandle = Annotated[str, Field(max_length=39, pattern=r"^[A-Za-z0-9](?:-?[A-Za-z0-9])*$")]
+
+
+class ApiKeyCreate(ApiModel):
+    name: KeyName
+    # a field validator, so a refusal names "scopes" (a model validator's names the body)
+    scopes: Annotated[
+        list[KeyScope], Field(min_length=1, max_length=2), AfterValidator(_read_first)
+    ] = ["read"]
+    expires_at: AwareDatetime | None = None
+
+
+class ApiKeyOut(ApiModel):
+    id: str
+    name: str
+    scopes: list[str]
+    created_at: str
+    expires_at: datetime | None = None
+    last_used_at: str | None = None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="The secret: shown this once, never again")
+
+
+class ProfileOut(ApiModel):
+    username: str
+    display_name: str | None = None
+    bio: str | None = None
+    avatar_url: str | None = None
+    website: str | None = None
+    twitter: str | None = None
+    github: str | None = None
+    joined_at: str
+    public_prompts: int = 0
+    followers: int = 0
+    following: int = 0
+    reputation: int = 0
+
+
+class ProfileUpdate(ApiModel):
+    """Any subset; null clears a field."""
+
+    display_name: Annotated[Line, Field(min_length=1, max_length=50)] | None = None
+    bio: Annotated[str, Field(max_length=300), AfterValidator(_no_control_chars)] | None = None
+    avatar_url: ImageUrl | None = None
+    website: Url | None = None
+    twitter: TwitterHandle | None = None
+    github: GithubHandle | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> ProfileUpdate:
+        if not self.model_fields_set:
+            raise ValueError("send at least one field to change")
+        return self
+
+
+class FollowOut(ApiModel):
+    username: str
+    followed_at: str
+
+
+class FollowState(ApiModel):
+    username: str
+    following: bool
+
+
+class LeaderboardEntry(ApiModel):
+    username: str
+    display_name: str | None = None
+    reputation: int
+
+
+class RoleUpdate(ApiModel):
+    role: Role
+
+
+class RoleOut(ApiModel):
+    username: str
+    role: Role
+
+
+class ArchiveRequest(ApiModel):
+    reason: Annotated[Line, Field(min_length=3, max_length=500)]
+
+
+class ModerationOut(ApiModel):
+    action_id: str
+    prompt_id: str
+    action: str
+    reason: str
+    moderator_id: str
+    created_at: str
+
+
+class AccountDeletion(ApiModel):
+    password: Annotated[str, Field(min_length=8, max_length=256)]

@@ -1,0 +1,409 @@
+"""The authorisation matrix, generated from the route catalogue.
+
+Every catalogue route meets every kind of caller, and each meeting has one expected status.
+``EXPECTED`` holds a row per route; a route added to the catalogue without a row fails
+``test_every_catalogue_route_has_a_row``, so no endpoint escapes the matrix. The subject of
+each request belongs to the owner (their private prompt, their key, their username), which
+makes the object-level rules visible: others get 404 where existence must not leak.
+
+Kinds of caller: anonymous; another signed-in user; the owner; a moderator; an admin; the
+owner's API key with read scope, with read+write, and one that was revoked. Public routes
+read no credentials at all, so even a revoked key gets their ordinary answer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from promptvault.catalogue import ROUTES
+from tests.support.api import Reply, call
+from tests.support.factories import PASSWORD, User, create_prompt, prompt_body, sign_up
+from tests.support.identity import api_key, revoked_key, with_role
+
+KINDS = (
+    "anonymous",
+    "other",
+    "owner",
+    "moderator",
+    "admin",
+    "read-key",
+    "write-key",
+    "revoked-key",
+)
+
+
+@dataclass
+class World:
+    owner: User
+    other: User
+    moderator: User
+    admin: User
+    read_key: str
+    write_key: str
+    revoked: str
+    private: dict[str, Any]  # the owner's private prompt, two versions
+    public: dict[str, Any]  # the owner's public prompt
+    _fresh: dict[str, User] = field(default_factory=dict)
+
+    def credential(self, kind: str) -> str | None:
+        return {
+            "anonymous": None,
+            "other": self.other.token,
+            "owner": self.owner.token,
+            "moderator": self.moderator.token,
+            "admin": self.admin.token,
+            "read-key": self.read_key,
+            "write-key": self.write_key,
+            "revoked-key": self.revoked,
+        }[kind]
+
+
+def two_versions(owner: User, **fields: Any) -> dict[str, Any]:
+    prompt = create_prompt(owner, title=f"Matrix {uuid.uuid4().hex[:8]}", **fields)
+    edited = call(
+        "PATCH",
+        f"/v1/prompts/{prompt['id']}",
+        {"content": "Summarise the notes about {{topic}} in three bullet points."},
+        token=owner.token,
+        headers={"If-Match": prompt["etag"]},
+    )
+    assert edited.status == 200, edited.body
+    return {**edited.data, "etag": edited.headers["ETag"]}
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    owner = sign_up()
+    return World(
+        owner=owner,
+        other=sign_up(),
+        moderator=with_role("moderator"),
+        admin=with_role("admin"),
+        read_key=api_key(owner, ("read",))["key"],
+        write_key=api_key(owner, ("read", "write"))["key"],
+        revoked=revoked_key(owner),
+        private=two_versions(owner, visibility="private"),
+        public=two_versions(owner),
+    )
+
+
+@dataclass(frozen=True)
+class Req:
+    method: str
+    path: str
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    token: str | None = None  # overrides the caller's credential (account deletion)
+
+
+Build = Callable[[World, str], Req]
+
+
+def rule(
+    owner: int,
+    *,
+    other: int | None = None,
+    anonymous: int = 401,
+    moderator: int | None = None,
+    admin: int | None = None,
+    read_key: int | None = 403,
+    write_key: int | None = None,
+    revoked: int = 401,
+) -> dict[str, int]:
+    """Expected statuses of a route that reads credentials; unset kinds follow the owner
+    (keys act as the owner) or the other user (moderators and admins are other users)."""
+    other = owner if other is None else other
+    moderator = other if moderator is None else moderator
+    return {
+        "anonymous": anonymous,
+        "other": other,
+        "owner": owner,
+        "moderator": moderator,
+        "admin": moderator if admin is None else admin,
+        "read-key": owner if read_key is None else read_key,
+        "write-key": owner if write_key is None else write_key,
+        "revoked-key": revoked,
+    }
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(KINDS, status)
+
+
+def private_read(success: int = 200) -> dict[str, int]:
+    """The owner's private prompt: the owner and their keys see it; nobody else learns it
+    exists (moderators neither: they act on public content)."""
+    return rule(success, other=404, anonymous=404, read_key=success)
+
+
+def owner_write(success: int) -> dict[str, int]:
+    return rule(success, other=404)
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+def fresh_private(world: World, kind: str) -> dict[str, Any]:
+    return two_versions(world.owner, visibility="private")
+
+
+def fresh_public(world: World, kind: str) -> dict[str, Any]:
+    return create_prompt(world.owner, title=f"Matrix {uuid.uuid4().hex[:8]}")
+
+
+def _signup(world: World, kind: str) -> Req:
+    name = f"m{uuid.uuid4().hex[:10]}"
+    body = {"email": f"{name}@example.com", "password": PASSWORD, "username": name}
+    return Req("POST", "/v1/auth/signup", body)
+
+
+def _delete_me(world: World, kind: str) -> Req:
+    if kind in {"other", "owner", "moderator", "admin"}:
+        someone = sign_up() if kind in {"other", "owner"} else with_role(kind)
+        return Req("DELETE", "/v1/users/me", {"password": PASSWORD}, token=someone.token)
+    return Req("DELETE", "/v1/users/me", {"password": PASSWORD})
+
+
+def _follow(method: str) -> Build:
+    def build(world: World, kind: str) -> Req:
+        return Req(method, f"/v1/users/{world.owner.username}/follow")
+
+    return build
+
+
+def _role(world: World, kind: str) -> Req:
+    return Req("PUT", f"/v1/admin/users/{sign_up().username}/role", {"role": "user"})
+
+
+def _archive(world: World, kind: str) -> Req:
+    prompt = fresh_public(world, kind)
+    return Req("POST", f"/v1/moderation/prompts/{prompt['id']}/archive", {"reason": "spam"})
+
+
+def _revoke_key(world: World, kind: str) -> Req:
+    return Req("DELETE", f"/v1/users/me/api-keys/{api_key(world.owner)['id']}")
+
+
+def _edit(world: World, kind: str) -> Req:
+    prompt = fresh_private(world, kind)
+    return Req(
+        "PATCH",
+        f"/v1/prompts/{prompt['id']}",
+        {"title": "Edited by the matrix"},
+        headers={"If-Match": prompt["etag"]},
+    )
+
+
+def _on(path: str, prompt: str = "private", **extra: Any) -> Build:
+    """A request on the world's shared prompt (``private`` or ``public``)."""
+
+    def build(world: World, kind: str) -> Req:
+        subject = world.private if prompt == "private" else world.public
+        return Req(path=path.format(id=subject["id"]), **extra)
+
+    return build
+
+
+def _on_fresh(method: str, path: str, public: bool = False, **extra: Any) -> Build:
+    def build(world: World, kind: str) -> Req:
+        subject = (fresh_public if public else fresh_private)(world, kind)
+        return Req(method, path.format(id=subject["id"]), **extra)
+
+    return build
+
+
+def _plain(method: str, path: str, **extra: Any) -> Build:
+    def build(world: World, kind: str) -> Req:
+        return Req(method, path.format(username=world.owner.username), **extra)
+
+    return build
+
+
+def _login(world: World, kind: str) -> Req:
+    return Req("POST", "/v1/auth/login", {"email": world.other.email, "password": PASSWORD})
+
+
+def _refresh(world: World, kind: str) -> Req:
+    login = call("POST", "/v1/auth/login", {"email": world.other.email, "password": PASSWORD})
+    return Req("POST", "/v1/auth/refresh", {"refreshToken": login.data["refreshToken"]})
+
+
+# route key -> (how to ask, what each kind of caller gets)
+EXPECTED: dict[str, tuple[Build, dict[str, int]]] = {
+    # accounts: public, so credentials are never read and every caller gets the same answer
+    "POST /v1/auth/signup": (_signup, everyone(201)),
+    "POST /v1/auth/confirm": (
+        _plain("POST", "/v1/auth/confirm", body={"email": "nobody@example.com", "code": "123456"}),
+        everyone(401),
+    ),
+    "POST /v1/auth/login": (_login, everyone(200)),
+    "POST /v1/auth/refresh": (_refresh, everyone(200)),
+    "POST /v1/auth/forgot-password": (
+        _plain("POST", "/v1/auth/forgot-password", body={"email": "nobody@example.com"}),
+        everyone(202),
+    ),
+    "POST /v1/auth/reset-password": (
+        _plain(
+            "POST",
+            "/v1/auth/reset-password",
+            body={"email": "nobody@example.com", "code": "123456", "password": PASSWORD},
+        ),
+        everyone(422),  # an unknown account looks like a wrong code
+    ),
+    "GET /v1/users/me": (_plain("GET", "/v1/users/me"), rule(200, read_key=200)),
+    "GET /v1/users/me/prompts": (_plain("GET", "/v1/users/me/prompts"), rule(200, read_key=200)),
+    # prompts: the owner's private prompt
+    "POST /v1/prompts": (_plain("POST", "/v1/prompts", body=prompt_body()), rule(201)),
+    "GET /v1/prompts": (_plain("GET", "/v1/prompts"), everyone(200)),
+    "GET /v1/prompts/{id}": (_on("/v1/prompts/{id}", method="GET"), private_read()),
+    "PATCH /v1/prompts/{id}": (_edit, owner_write(200)),
+    "DELETE /v1/prompts/{id}": (_on_fresh("DELETE", "/v1/prompts/{id}"), owner_write(204)),
+    "GET /v1/prompts/{id}/versions": (
+        _on("/v1/prompts/{id}/versions", method="GET"),
+        private_read(),
+    ),
+    "GET /v1/prompts/{id}/versions/{n}": (
+        _on("/v1/prompts/{id}/versions/1", method="GET"),
+        private_read(),
+    ),
+    "POST /v1/prompts/{id}/versions/{n}/restore": (
+        _on_fresh("POST", "/v1/prompts/{id}/versions/1/restore"),
+        owner_write(201),
+    ),
+    "GET /v1/prompts/{id}/diff": (
+        _on("/v1/prompts/{id}/diff", method="GET", query={"from": "1", "to": "2"}),
+        private_read(),
+    ),
+    "GET /v1/categories": (_plain("GET", "/v1/categories"), everyone(200)),
+    "GET /v1/models": (_plain("GET", "/v1/models"), everyone(200)),
+    # engagement: on the owner's public prompt (anyone may engage), bookmarks are personal
+    "PUT /v1/prompts/{id}/rating": (
+        _on("/v1/prompts/{id}/rating", "public", method="PUT", body={"score": 4}),
+        rule(200),
+    ),
+    "DELETE /v1/prompts/{id}/rating": (
+        _on("/v1/prompts/{id}/rating", "public", method="DELETE"),
+        rule(204),
+    ),
+    "GET /v1/prompts/{id}/ratings": (
+        _on("/v1/prompts/{id}/ratings", "public", method="GET"),
+        rule(200, anonymous=200, read_key=200),
+    ),
+    "POST /v1/prompts/{id}/views": (
+        _on("/v1/prompts/{id}/views", "public", method="POST"),
+        rule(202, anonymous=202, read_key=202),
+    ),
+    "POST /v1/prompts/{id}/copies": (
+        _on("/v1/prompts/{id}/copies", "public", method="POST"),
+        rule(202, anonymous=202, read_key=202),
+    ),
+    "PUT /v1/prompts/{id}/bookmark": (
+        _on("/v1/prompts/{id}/bookmark", "public", method="PUT"),
+        rule(200),
+    ),
+    "DELETE /v1/prompts/{id}/bookmark": (
+        _on("/v1/prompts/{id}/bookmark", "public", method="DELETE"),
+        rule(204),
+    ),
+    "GET /v1/users/me/bookmarks": (
+        _plain("GET", "/v1/users/me/bookmarks"),
+        rule(200, read_key=200),
+    ),
+    "POST /v1/prompts/{id}/fork": (
+        _on("/v1/prompts/{id}/fork", "public", method="POST", body={}),
+        rule(201),
+    ),
+    "GET /v1/prompts/{id}/forks": (
+        _on("/v1/prompts/{id}/forks", "public", method="GET"),
+        rule(200, anonymous=200, read_key=200),
+    ),
+    # search: public content for everyone; a bad credential is still refused
+    "GET /v1/search": (
+        _plain("GET", "/v1/search", query={"q": "meeting"}),
+        rule(200, anonymous=200, read_key=200),
+    ),
+    "GET /v1/search/suggest": (
+        _plain("GET", "/v1/search/suggest", query={"q": "mee"}),
+        rule(200, anonymous=200, read_key=200),
+    ),
+    # identity: keys are managed, and the account deleted, by a person's token only
+    "POST /v1/users/me/api-keys": (
+        _plain("POST", "/v1/users/me/api-keys", body={"name": "matrix", "scopes": ["read"]}),
+        rule(201, write_key=403),
+    ),
+    "GET /v1/users/me/api-keys": (
+        _plain("GET", "/v1/users/me/api-keys"),
+        rule(200, write_key=403),
+    ),
+    "DELETE /v1/users/me/api-keys/{id}": (_revoke_key, rule(204, other=404, write_key=403)),
+    "PATCH /v1/users/me": (_plain("PATCH", "/v1/users/me", body={"bio": "matrix"}), rule(200)),
+    "DELETE /v1/users/me": (_delete_me, rule(204, write_key=403)),
+    "GET /v1/users/{username}": (_plain("GET", "/v1/users/{username}"), everyone(200)),
+    "GET /v1/users/{username}/prompts": (
+        _plain("GET", "/v1/users/{username}/prompts"),
+        everyone(200),
+    ),
+    # following oneself is refused (422); unfollowing someone one does not follow is a no-op
+    "PUT /v1/users/{username}/follow": (_follow("PUT"), rule(422, other=200)),
+    "DELETE /v1/users/{username}/follow": (_follow("DELETE"), rule(204)),
+    "GET /v1/users/{username}/followers": (
+        _plain("GET", "/v1/users/{username}/followers"),
+        everyone(200),
+    ),
+    "GET /v1/users/{username}/following": (
+        _plain("GET", "/v1/users/{username}/following"),
+        everyone(200),
+    ),
+    "GET /v1/leaderboard": (_plain("GET", "/v1/leaderboard"), everyone(200)),
+    # roles and moderation: function-level, so a refused person gets 403 (they are known)
+    "PUT /v1/admin/users/{username}/role": (
+        _role,
+        rule(403, moderator=403, admin=200, write_key=403),
+    ),
+    "POST /v1/moderation/prompts/{id}/archive": (
+        _archive,
+        rule(403, moderator=201, write_key=403),
+    ),
+}
+
+CASES = [
+    (route.route_key, kind) for route in ROUTES for kind in KINDS if route.route_key in EXPECTED
+]
+
+
+def test_every_catalogue_route_has_a_row():
+    assert sorted(r.route_key for r in ROUTES if r.route_key not in EXPECTED) == []
+    assert set(EXPECTED) <= {r.route_key for r in ROUTES}, "rows for routes that do not exist"
+
+
+def test_the_matrix_size_is_routes_times_caller_kinds():
+    assert len(CASES) == len(ROUTES) * len(KINDS)
+
+
+def send(request: Req, credential: str | None) -> Reply:
+    return call(
+        request.method,
+        request.path,
+        request.body,
+        token=request.token or credential,
+        headers=request.headers,
+        query=request.query,
+    )
+
+
+@pytest.mark.parametrize(("route_key", "kind"), CASES, ids=[f"{k} by {c}" for k, c in CASES])
+def test_each_caller_gets_the_expected_status(route_key, kind, world):
+    build, expected = EXPECTED[route_key]
+    request = build(world, kind)
+
+    reply = send(request, world.credential(kind))
+
+    assert reply.status == expected[kind], reply.body
+    if reply.status >= 400:
+        assert reply.body["success"] is False
