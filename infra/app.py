@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from infra.stacks.email import EmailStack
 from infra.stacks.identity import PRESIGNUP_PACKAGE, IdentityStack
 from infra.stacks.observability import ObservabilityStack
 from infra.stacks.search import SearchStack
+from infra.stacks.search_access import SearchAccessStack
 from infra.stacks.streams import StreamsStack
 from infra.stages import STAGES_KEY, StageConfig, cdk_json_context, load_stage
 from promptvault.catalogue import ROUTES
@@ -43,6 +44,7 @@ class StageStacks:
     api: ApiStack
     streams: StreamsStack | None
     observability: ObservabilityStack
+    search_access: SearchAccessStack
 
     @property
     def all(self) -> list[Stack]:
@@ -54,6 +56,7 @@ class StageStacks:
             self.api,
             self.streams,
             self.observability,
+            self.search_access,
         ]
         return [stack for stack in stacks if stack is not None]
 
@@ -121,11 +124,46 @@ def build_stage(
         on_failure_queue=streams.on_failure if streams else None,
         **named("Observability"),
     )
-    stacks = StageStacks(config, data, identity, search, email, api, streams, observability)
+    search_access = _search_access(app, config, search, api, streams, consumers, named)
+    stacks = StageStacks(
+        config, data, identity, search, email, api, streams, observability, search_access
+    )
     for stack in stacks.all:
         Tags.of(stack).add("project", "promptvault")
         Tags.of(stack).add("stage", config.name)
     return stacks
+
+
+def _search_access(
+    app: App,
+    config: StageConfig,
+    search: SearchStack,
+    api: ApiStack,
+    streams: StreamsStack | None,
+    consumers: Sequence[StreamConsumer],
+    named: Callable[[str], dict[str, object]],
+) -> SearchAccessStack:
+    """Wired last: it reads the search functions' roles, and nothing reads it back."""
+    functions = api.functions
+    readers = [functions[r.function].role.role_arn for r in ROUTES if "search:read" in r.access]
+    writers: list[str] = []
+    if streams is not None:
+        for consumer in consumers:
+            role_arn = streams.functions[consumer.package].role.role_arn
+            if "search:write" in consumer.access:
+                writers.append(role_arn)
+            elif "search:read" in consumer.access:
+                readers.append(role_arn)
+    return SearchAccessStack(
+        app,
+        config.stack_name("SearchAccess"),
+        config=config,
+        endpoint=search.endpoint,
+        master_role_arn=search.master_role.role_arn,
+        read_role_arns=readers,
+        write_role_arns=writers,
+        **named("SearchAccess"),
+    )
 
 
 def _forget_previous_stage(outdir: Path) -> None:

@@ -7,6 +7,10 @@ import pytest
 from infra.components.service_function import function_name
 from promptvault.catalogue import ROUTES
 
+# Deploy-time helpers that are not ours to count per route: the search role-mapping custom
+# resource (infra/stacks/search_access.py) and CDK's Provider framework in front of it.
+INFRASTRUCTURE_HANDLERS = ("handler.on_event", "framework.onEvent")
+
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 
 # Decision 12: functions verify every credential (tokens and API keys); the gateway checks none.
@@ -86,8 +90,14 @@ def _actions_of_role(assembly, template_name, role_id):
 def test_function_count_is_catalogue_rows_plus_consumers_and_triggers(assembly):
     consumers = len(assembly.stacks.streams.functions) if assembly.stacks.streams else 0
     expected = len(ROUTES) + consumers + (1 if assembly.stacks.config.auto_confirm_signup else 0)
+    handlers = [
+        f["Properties"]["Handler"] for f in assembly.resources("AWS::Lambda::Function").values()
+    ]
+    infrastructure = sorted(h for h in handlers if not h.startswith("functions."))
 
     assert len(_functions(assembly)) == expected
+    assert infrastructure == sorted(INFRASTRUCTURE_HANDLERS)
+    assert len(handlers) == expected + len(INFRASTRUCTURE_HANDLERS)
 
 
 def test_every_catalogue_row_has_its_function_with_the_catalogue_handler(assembly):

@@ -8,6 +8,10 @@ import pytest
 from infra.consumers import CONSUMERS
 from promptvault.catalogue import ROUTES
 
+# Deploy-time helpers, not consumers: the search role-mapping custom resource and CDK's
+# Provider framework in front of it (infra/stacks/search_access.py).
+INFRASTRUCTURE_HANDLERS = ("handler.on_event", "framework.onEvent")
+
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 
 
@@ -50,13 +54,15 @@ def test_failure_queue_depth_and_iterator_age_are_alarmed(with_consumer):
 
 
 def test_function_count_is_routes_plus_consumers_plus_triggers(with_consumer):
-    functions = [
-        f
+    handlers = [
+        f["Properties"]["Handler"]
         for f in with_consumer.resources("AWS::Lambda::Function").values()
-        if f["Properties"]["Handler"].startswith("functions.")
     ]
+    functions = [h for h in handlers if h.startswith("functions.")]
+    infrastructure = sorted(h for h in handlers if not h.startswith("functions."))
     consumers = len(with_consumer.stacks.streams.functions)
     triggers = 1 if with_consumer.stacks.config.auto_confirm_signup else 0
 
     assert consumers == len(CONSUMERS) + 1
     assert len(functions) == len(ROUTES) + consumers + triggers
+    assert infrastructure == sorted(INFRASTRUCTURE_HANDLERS)
