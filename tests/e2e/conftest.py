@@ -51,7 +51,8 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGINT)  # what Ctrl-C sends
         try:
-            process.wait(timeout=15)
+            # generous: a loaded 2-core CI machine can take a while to join the pump and moto
+            process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
