@@ -96,9 +96,11 @@ MINIMUM: dict[str, dict[str, int]] = {
     # username guard, then the profile
     "GET /v1/users/{username}": {"GetItem": 2, "UpdateItem": 1},
     "GET /v1/users/{username}/prompts": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
-    # username guard; the follow + both counts in one transaction
+    # username guard; the follow with both profiles checked in one transaction (the counts
+    # are the counters consumer's, from the follow item's records)
     "PUT /v1/users/{username}/follow": {"GetItem": 2, "TransactWriteItems": 1, "UpdateItem": 1},
-    "DELETE /v1/users/{username}/follow": {"GetItem": 2, "TransactWriteItems": 1, "UpdateItem": 1},
+    # username guard; one conditional delete (its REMOVE record moves the counts)
+    "DELETE /v1/users/{username}/follow": {"DeleteItem": 1, "GetItem": 2, "UpdateItem": 1},
     "GET /v1/users/{username}/followers": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
     "GET /v1/users/{username}/following": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
     "GET /v1/leaderboard": {"Query": 1, "UpdateItem": 1},

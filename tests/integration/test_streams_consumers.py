@@ -126,11 +126,23 @@ def test_counters_never_recreate_a_deleted_profile_or_a_deleted_prompts_stats():
         "rater": f"u:{ghost}",
         "score": 5,
     }
-    records = [stream_record("INSERT", head), stream_record("REMOVE", None, rating)]
+    follow = {
+        "PK": f"USER#{ghost}",
+        "SK": "FOLLOWS#ghost-followee-id",
+        "type": "Follow",
+        "followerId": ghost,
+        "followeeId": "ghost-followee-id",
+    }
+    records = [
+        stream_record("INSERT", head),
+        stream_record("REMOVE", None, rating),
+        stream_record("REMOVE", None, follow),
+    ]
 
     first = counters.handle({"Records": records})
     again = counters.handle({"Records": records})
 
     assert first == again == {"batchItemFailures": []}  # dropped, not poison
     assert _item(f"USER#{ghost}", "PROFILE") is None
+    assert _item("USER#ghost-followee-id", "PROFILE") is None
     assert _item(f"PROMPT#{gone}", "STATS") is None

@@ -424,3 +424,90 @@ def test_chaos_history_ends_with_exact_counters_and_an_index_equal_to_the_table(
             rating_count=counted.get("ratingCount", 0),
             rating_sum=counted.get("ratingSum", 0),
         ), pid
+
+
+def _follow(follower: str, followee: str) -> dict[str, Any]:
+    return {
+        "PK": f"USER#{follower}",
+        "SK": f"FOLLOWS#{followee}",
+        "type": "Follow",
+        "followerId": follower,
+        "followerName": follower,
+        "followeeId": followee,
+        "followeeName": followee,
+        "createdAt": "2026-01-01T00:00:00.000Z",
+    }
+
+
+def _follow_counts(
+    table: ModelTable,
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """(counted on the profiles, recounted from the live follow items)."""
+    profiles = {
+        item["userId"]: item
+        for (pk, sk), item in table.items.items()
+        if pk.startswith("USER#") and sk == "PROFILE"
+    }
+    expected = {uid: {"followers": 0, "following": 0} for uid in profiles}
+    for item in table.items.values():
+        if item.get("type") == "Follow":
+            if item["followeeId"] in expected:
+                expected[item["followeeId"]]["followers"] += 1
+            if item["followerId"] in expected:
+                expected[item["followerId"]]["following"] += 1
+    counted = {
+        uid: {"followers": p.get("followers", 0), "following": p.get("following", 0)}
+        for uid, p in profiles.items()
+    }
+    return counted, expected
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_follow_records_duplicated_and_reordered_give_exact_follow_counts(seed):
+    """Follows and unfollows (the same pair many times), their records delivered in shuffled
+    batches, every record at least twice, the whole lot once more: the counts equal the live
+    follow items, and a profile deleted halfway is never recreated."""
+    rng = random.Random(seed)
+    table = ModelTable()
+    people = [f"f{i}" for i in range(6)]
+    for person in people:
+        table.put({"PK": f"USER#{person}", "SK": "PROFILE", "type": "User", "userId": person})
+    gone = people[-1]
+    for step in range(400):
+        if step == 200:  # the account is deleted: its follows both ways, then its profile
+            for key, item in list(table.items.items()):
+                if item.get("type") == "Follow" and gone in (
+                    item["followerId"],
+                    item["followeeId"],
+                ):
+                    table.delete(*key)
+            table.delete(f"USER#{gone}", "PROFILE")
+        alive = people[:-1] if step >= 200 else people
+        follower, followee = rng.sample(alive, 2)
+        if (f"USER#{follower}", f"FOLLOWS#{followee}") in table.items:
+            table.delete(f"USER#{follower}", f"FOLLOWS#{followee}")
+        else:
+            table.put(_follow(follower, followee))
+    records = [r for shard in table.shards for r in shard]
+    assert (
+        sum(
+            1
+            for r in records
+            if r["dynamodb"]["NewImage" if r["eventName"] == "INSERT" else "OldImage"]["type"]["S"]
+            == "Follow"
+        )
+        > 400
+    )
+    deliveries = records * 2 + rng.sample(records, len(records) // 2)
+    for _ in range(2):  # delivered, then replayed from the start in another order
+        rng.shuffle(deliveries)
+        for start in range(0, len(deliveries), 37):
+            batch = deliveries[start : start + 37]
+            reply = counters.handle({"Records": batch}, store=table)
+            assert reply == {"batchItemFailures": []}
+
+    counted, expected = _follow_counts(table)
+    assert counted == expected
+    assert f"USER#{gone}" not in {pk for pk, _ in table.items}
+    assert any(c["followers"] for c in counted.values())
+    assert table.dropped > 0  # late counts for the deleted account were dropped

@@ -173,8 +173,8 @@ class UserItem(Item, discriminator="User"):
     website = UnicodeAttribute(null=True)
     twitter = UnicodeAttribute(null=True)
     github = UnicodeAttribute(null=True)
-    # counts: followers/following kept by the follow transactions; publicPrompts and
-    # reputation by the counters consumer (ADD, only while the profile exists). ``reputation``
+    # counts: followers, following, publicPrompts and reputation, all kept by the counters
+    # consumer (ADD, only while the profile exists). ``reputation``
     # is also GSI3's range key: the leaderboard re-sorts itself on every ADD.
     public_prompts = IntegerAttribute(null=True, attr_name="publicPrompts")
     followers = IntegerAttribute(null=True)

@@ -12,7 +12,8 @@ before (a redelivery), so they are dropped and the rest retried. See docs/stream
 
 Counters never create their counter item: the Update is conditional on
 ``attribute_exists(PK)``. A prompt's stats item is created with the prompt and deleted with
-it, a profile with the account; once gone it never comes back (ids are never reused), so a
+it, a profile with the account (follower and following counts included: a follow's REMOVE
+after its account is gone is dropped); once gone it never comes back (ids are never reused), so a
 record whose counter item is gone is dropped, counted as applied: no retry, no poison, and
 no deleted prompt's counters or deleted account's profile resurrected by a late ADD.
 """
@@ -47,6 +48,16 @@ def prompt_stats(image: Image) -> Key:
 def owner_profile(image: Image) -> Key:
     """The profile of the owner named by a prompt head or a stats item (``ownerId``)."""
     return f"USER#{image['ownerId']}", "PROFILE"
+
+
+def followee_profile(image: Image) -> Key:
+    """The profile of the user a follow item points at (``followeeId``)."""
+    return f"USER#{image['followeeId']}", "PROFILE"
+
+
+def follower_profile(image: Image) -> Key:
+    """The profile of the user who follows (``followerId``)."""
+    return f"USER#{image['followerId']}", "PROFILE"
 
 
 def _before_after(change: Change) -> tuple[Image | None, Image | None]:
@@ -142,6 +153,8 @@ COUNTERS: tuple[Counter, ...] = (
     Counter("Usage", prompt_stats, usage),
     Counter("Stats", owner_profile, reputation, target_type="User"),
     Counter("Prompt", owner_profile, public_prompts, target_type="User"),
+    Counter("Follow", followee_profile, presence("followers"), target_type="User"),
+    Counter("Follow", follower_profile, presence("following"), target_type="User"),
 )
 
 

@@ -83,10 +83,10 @@ def _delete_all(items: Any) -> int:
 def _follows(user_id: str) -> int:
     count = 0
     for followed in FollowItem.query(f"USER#{user_id}", FollowItem.sk.startswith("FOLLOWS#")):
-        count += follows.unfollow_ids(user_id, followed.followee_id, count_follower=False)
+        count += follows.unfollow_ids(user_id, followed.followee_id)
     for follower in FollowItem.by_owner.query(f"FOLLOWERS#{user_id}"):
         if isinstance(follower, FollowItem):
-            count += follows.unfollow_ids(follower.follower_id, user_id, count_followee=False)
+            count += follows.unfollow_ids(follower.follower_id, user_id)
     return count
 
 

@@ -1,9 +1,11 @@
-"""Follows: one item per pair, with both users' counts changed in the same transaction.
+"""Follows: one item per pair; the counts are the stream counters consumer's.
 
-The counts live on the profiles and change only with a follow item that really appeared or
-disappeared (the item's condition cancels the transaction otherwise), so they are exact and
-a repeated PUT or DELETE changes nothing. Both profiles must exist: a count is never added
-to a deleted account (see docs/identity.md for why this is not the stream counters' job).
+A follow item's INSERT adds one to the followee's ``followers`` and the follower's
+``following``, its REMOVE takes them away (``streams/counters.py``, exactly once per record,
+in any order), so the counts are exact and a repeated PUT or DELETE, which writes nothing,
+changes nothing. Following needs both profiles to exist (a condition check in the follow's
+transaction); a late count on a deleted account's profile is dropped by the consumer, never
+recreating it (docs/identity.md).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from promptvault.data.models import FollowItem, Item, UserItem
@@ -34,10 +36,6 @@ def _tx() -> TransactWrite:
     return TransactWrite(connection=Item._get_connection().connection)
 
 
-def _profile(user_id: str) -> UserItem:
-    return UserItem(f"USER#{user_id}", users.PROFILE)
-
-
 def _cancelled_at(error: TransactWriteError, index: int) -> bool:
     reasons = error.cancellation_reasons or []
     reason = reasons[index] if index < len(reasons) else None
@@ -45,7 +43,7 @@ def _cancelled_at(error: TransactWriteError, index: int) -> bool:
 
 
 def follow(caller: Caller, username: str) -> None:
-    followee_id = user_id_of(username)  # a deleted followee cancels at its count below
+    followee_id = user_id_of(username)  # a deleted followee cancels at its check below
     if followee_id == caller.user_id:
         raise field_error("username", "You cannot follow yourself")
     me = caller.user_id
@@ -67,41 +65,30 @@ def follow(caller: Caller, username: str) -> None:
         gsi2sk=f"{now}#{followee_id}",
     )
     try:
-        with _tx() as tx:
+        with _tx() as tx:  # pynamodb sends the condition checks first: indexes 0, 1, then 2
+            _exists(tx, followee_id)
+            _exists(tx, me)
             tx.save(item, condition=FollowItem.pk.does_not_exist())
-            _count(tx, followee_id, UserItem.followers, 1)
-            _count(tx, me, UserItem.following, 1)
     except TransactWriteError as error:
-        if _cancelled_at(error, 0):
-            return  # already following: PUT is idempotent
-        if _cancelled_at(error, 1) or _cancelled_at(error, 2):
+        if _cancelled_at(error, 2):
+            return  # already following: PUT is idempotent (no record, no count)
+        if _cancelled_at(error, 0) or _cancelled_at(error, 1):
             raise NotFound("No user with that username") from error
         raise
 
 
-def _count(tx: TransactWrite, user_id: str, attribute: Any, delta: int) -> None:
-    tx.update(_profile(user_id), actions=[attribute.add(delta)], condition=UserItem.pk.exists())
+def _exists(tx: TransactWrite, user_id: str) -> None:
+    tx.condition_check(UserItem, f"USER#{user_id}", users.PROFILE, condition=UserItem.pk.exists())
 
 
-def unfollow_ids(
-    follower_id: str, followee_id: str, *, count_followee: bool = True, count_follower: bool = True
-) -> bool:
-    """True when a follow was removed. A count whose profile is gone is skipped."""
+def unfollow_ids(follower_id: str, followee_id: str) -> bool:
+    """True when a follow was removed; the counts follow from its REMOVE record."""
     pk, sk = follow_key(follower_id, followee_id)
-    counts = [(followee_id, UserItem.followers)] if count_followee else []
-    counts += [(follower_id, UserItem.following)] if count_follower else []
     try:
-        with _tx() as tx:
-            tx.delete(FollowItem(pk, sk), condition=FollowItem.pk.exists())
-            for user_id, attribute in counts:
-                _count(tx, user_id, attribute, -1)
-    except TransactWriteError as error:
-        if _cancelled_at(error, 0):
+        FollowItem(pk, sk).delete(condition=FollowItem.pk.exists())
+    except DeleteError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
             return False
-        if counts and any(_cancelled_at(error, i + 1) for i in range(len(counts))):
-            return unfollow_ids(
-                follower_id, followee_id, count_followee=False, count_follower=False
-            )
         raise
     return True
 
