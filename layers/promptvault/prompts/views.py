@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from promptvault.data.models import PromptItem, PromptStatsItem, VersionItem
 from promptvault.prompts.schemas import (
     ForkedFromOut,
@@ -35,21 +37,28 @@ def stats_out(stats: PromptStatsItem | None) -> StatsOut:
     )
 
 
+def _content(item: PromptItem | VersionItem) -> dict[str, Any]:
+    """The content-bearing fields, which a head and each of its versions share."""
+    return {
+        "title": item.title,
+        "description": item.description,
+        "content": item.content,
+        "instructions": item.instructions,
+        "example_output": item.example_output,
+        "variables": _variables(item),
+        "category": item.category,
+        "model": item.model,
+        "tags": sorted(item.tags or ()),
+    }
+
+
 def prompt_out(head: PromptItem, stats: PromptStatsItem | None = None) -> PromptOut:
     forked = head.forked_from
     return PromptOut(
         id=head.prompt_id,
         slug=head.slug,
         owner_id=head.owner_id,
-        title=head.title,
-        description=head.description,
-        content=head.content,
-        instructions=head.instructions,
-        example_output=head.example_output,
-        variables=_variables(head),
-        category=head.category,
-        model=head.model,
-        tags=sorted(head.tags or ()),
+        **_content(head),
         visibility=head.visibility,  # type: ignore[arg-type]
         status=head.status,  # type: ignore[arg-type]
         version=head.version,
@@ -64,15 +73,7 @@ def version_out(version: VersionItem) -> VersionOut:
     return VersionOut(
         prompt_id=version.prompt_id,
         version=version.number,
-        title=version.title,
-        description=version.description,
-        content=version.content,
-        instructions=version.instructions,
-        example_output=version.example_output,
-        variables=_variables(version),
-        category=version.category,
-        model=version.model,
-        tags=sorted(version.tags or ()),
+        **_content(version),
         change_message=version.change_message,
         restored_from=version.restored_from,
         author_id=version.author_id,

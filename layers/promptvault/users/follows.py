@@ -102,35 +102,37 @@ def unfollow(caller: Caller, username: str) -> None:
 def followers(
     username: str, cursor: str | None, limit: int
 ) -> tuple[list[dict[str, str]], dict[str, Any]]:
-    user_id = user_id_of(username)
-    scope = f"followers:{user_id}"
-    results = FollowItem.by_owner.query(
-        f"FOLLOWERS#{user_id}",
-        scan_index_forward=False,
-        limit=limit,
-        last_evaluated_key=decode_cursor(cursor, scope),
-    )
-    items = [
-        {"username": f.follower_name, "followed_at": f.created_at}
-        for f in results
-        if isinstance(f, FollowItem)
-    ]
-    return items, page_meta(results.last_evaluated_key, scope)
+    return _page("followers", username, cursor, limit)
 
 
 def following(
     username: str, cursor: str | None, limit: int
 ) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    return _page("following", username, cursor, limit)
+
+
+# direction -> the index listing it, and the attribute naming the other person
+_DIRECTIONS: dict[str, tuple[Any, str]] = {
+    "followers": (FollowItem.by_owner, "follower_name"),
+    "following": (FollowItem.feed, "followee_name"),
+}
+
+
+def _page(
+    direction: str, username: str, cursor: str | None, limit: int
+) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """One page of a user's followers (GSI1) or of whom they follow (GSI2), newest first."""
+    index, name = _DIRECTIONS[direction]
     user_id = user_id_of(username)
-    scope = f"following:{user_id}"
-    results = FollowItem.feed.query(
-        f"FOLLOWING#{user_id}",
+    scope = f"{direction}:{user_id}"
+    results = index.query(
+        f"{direction.upper()}#{user_id}",
         scan_index_forward=False,
         limit=limit,
         last_evaluated_key=decode_cursor(cursor, scope),
     )
     items = [
-        {"username": f.followee_name, "followed_at": f.created_at}
+        {"username": getattr(f, name), "followed_at": f.created_at}
         for f in results
         if isinstance(f, FollowItem)
     ]
