@@ -14,7 +14,7 @@ from dataclasses import replace
 from promptvault.catalogue import Route
 from promptvault.errors import Forbidden, Unauthorized
 from promptvault.identity import apikeys
-from promptvault.identity.tokens import caller_from_authorization
+from promptvault.identity.tokens import caller_from_token
 from promptvault.users.repository import username_of
 from promptvault.web.caller import Caller
 
@@ -28,9 +28,9 @@ def authenticate(header: str) -> Caller:
         raise Unauthorized(_USAGE)
     if credential.startswith(apikeys.PREFIX):
         return apikeys.caller_from_key(credential)
-    caller = caller_from_authorization(f"Bearer {credential}")
-    username = username_of(caller.user_id) if caller is not None else None
-    if caller is None or username is None:
+    caller = caller_from_token(credential)
+    username = username_of(caller.user_id)
+    if username is None:
         raise Unauthorized("The access token is not valid")
     return replace(caller, username=username)
 
