@@ -97,21 +97,27 @@ def print_tables(sections: dict[str, Any]) -> None:
 def engagement_table(section: dict[str, Any]) -> str:
     rows = [
         [
-            row["events"],
+            row["kind"],
+            row["events_per_batch"],
             f"{row['write_units_per_event']:.2f}",
+            f"{row['of_which_reputation_per_event']:.2f}",
+            f"{row['read_units_per_event']:.2f}",
             f"{row['index_requests_per_event']:.3f}",
             "yes" if row["content_reindexed"] else "no",
         ]
         for row in section["rows"]
     ]
     headers = [
-        "events per batch (one prompt)",
+        "event",
+        "per batch (one prompt)",
         "write units / event",
+        "of which reputation",
+        "read units / event",
         "index requests / event",
         "content re-indexed",
     ]
     title = f"Engagement events (goal <= {section['goal_write_units']} write units per event)"
-    return f"{title}\n{table(headers, rows, {0, 1, 2})}\n{section['method']}"
+    return f"{title}\n{table(headers, rows, {1, 2, 3, 4, 5})}\n{section['method']}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -143,8 +143,14 @@ MINIMUM: dict[str, dict[str, int]] = {
     "GET /v1/search": {"UpdateItem": 1},
     "GET /v1/search/suggest": {"UpdateItem": 1},
     "GET /v1/prompts?sort=trending": {"UpdateItem": 1},
-    # 10 markers + one ADD on the stats item, in one transaction
-    "trigger stream_counters (10 views of one prompt)": {"TransactWriteItems": 1},
+    # the stats item (version, last events), the 10 events' markers (none: new), the markers
+    # of the previous update's events, then one conditional ADD (streams/counters.py apply)
+    "trigger stream_counters (10 views of one prompt)": {
+        "BatchGetItem": 1,
+        "BatchWriteItem": 1,
+        "GetItem": 1,
+        "UpdateItem": 1,
+    },
     # reads nothing from the table; the index (tantivy here) is not an AWS call
     "trigger stream_indexer (a stats change)": {},
 }

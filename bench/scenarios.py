@@ -433,22 +433,30 @@ def stream_record(
 
 
 def counters_event(world: World, views: int = 10) -> dict[str, Any]:
-    """A batch of ``views`` view events on one prompt: one transaction applies them all."""
+    """A batch of ``views`` view events on one prompt whose stats item was counted before
+    (the steady state): the previous update's events get their markers, then one update."""
+    from promptvault.streams import counters
+
     pid = world.prompt["id"]
-    records = [
-        stream_record(
-            "INSERT",
-            {
-                "PK": f"PROMPT#{pid}",
-                "SK": f"VIEW#{_unique()}",
-                "type": "Usage",
-                "promptId": pid,
-                "kind": "view",
-            },
-        )
-        for _ in range(views)
-    ]
-    return {"Records": records}
+
+    def batch(size: int) -> dict[str, Any]:
+        records = [
+            stream_record(
+                "INSERT",
+                {
+                    "PK": f"PROMPT#{pid}",
+                    "SK": f"VIEW#{_unique()}",
+                    "type": "Usage",
+                    "promptId": pid,
+                    "kind": "view",
+                },
+            )
+            for _ in range(size)
+        ]
+        return {"Records": records}
+
+    assert counters.handle(batch(1)) == {"batchItemFailures": []}  # before the counting
+    return batch(views)
 
 
 def indexer_event(world: World) -> dict[str, Any]:

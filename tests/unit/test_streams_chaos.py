@@ -34,7 +34,7 @@ def _typed(item: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 class ModelTable:
-    """Items, a stream of faithful records, and the counters' transaction."""
+    """Items, a stream of faithful records, and the counters consumer's table operations."""
 
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], dict[str, Any]] = {}
@@ -73,30 +73,35 @@ class ModelTable:
         if old is not None:
             self._emit(old, None)
 
-    # CounterStore: markers + ADD, all or nothing; already-marked events are skipped, and
-    # a counter item that does not exist is never created (its events are dropped).
-    def apply(self, target, target_type, events):
-        marker = lambda eid: (f"EVENT#{eid}", counters.marker_sk(target))  # noqa: E731
-        if target not in self.items:  # attribute_exists(PK) failed: dropped, as applied
-            self.dropped += len(events)
-            return [eid for eid, _ in events]
-        done = [eid for eid, _ in events if marker(eid) in self.items]
-        fresh = [(eid, d) for eid, d in events if marker(eid) not in self.items]
-        if not fresh:
-            return done
-        for eid, _ in fresh:
-            self.put({"PK": marker(eid)[0], "SK": marker(eid)[1], "type": "ProcessedEvent"})
-        old = self.items[target]
+    # CounterStore: the four operations of counters.apply, each atomic on its own, with the
+    # table's semantics (a conditional update never creates its item; markers are items).
+    def read(self, target):
+        item = self.items.get(target)
+        if item is None:
+            self.dropped += 1  # the counter item is gone: its events are dropped
+            return None
+        return counters.CounterState(item.get("updates"), frozenset(item.get("lastEvents", ())))
+
+    def marked(self, target, digests):
+        return {d for d in digests if counters.marker_key(target, d) in self.items}
+
+    def mark(self, target, digests):
+        for digest in sorted(digests):
+            pk, sk = counters.marker_key(target, digest)
+            self.put({"PK": pk, "SK": sk, "type": "ProcessedEvent"})
+
+    def update(self, target, target_type, totals, expected, applied):
+        old = self.items.get(target)
+        if old is None or old.get("updates") != expected:
+            return False
         new = dict(old)
         new["type"] = target_type
-        for _, deltas in fresh:
-            for name, value in {**deltas}.items():
-                new[name] = new.get(name, 0) + value
-        if target_type in counters.VERSIONED_TYPES:
-            new["updates"] = new.get("updates", 0) + 1
+        for name, value in {**totals, "updates": 1}.items():
+            new[name] = new.get(name, 0) + value
+        new["lastEvents"] = set(applied)
         self.items[target] = new
         self._emit(old, new)
-        return done
+        return True
 
     # the dynamodbstreams client the pump reads
     def describe_stream(self, StreamArn):
@@ -306,7 +311,7 @@ def _recount(table: ModelTable, pid: str) -> dict[str, int]:
 
 def _counted(table: ModelTable, pid: str) -> dict[str, int]:
     stats = table.items.get((f"PROMPT#{pid}", "STATS"), {})
-    skip = {"PK", "SK", "type", "updates", "ownerId"}
+    skip = {"PK", "SK", "type", "updates", "ownerId", "lastEvents"}
     return {k: v for k, v in stats.items() if k not in skip and v}
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from pynamodb.attributes import (
     Attribute,
+    BinarySetAttribute,
     DiscriminatorAttribute,
     ListAttribute,
     MapAttribute,
@@ -180,6 +181,10 @@ class UserItem(Item, discriminator="User"):
     followers = IntegerAttribute(null=True)
     following = IntegerAttribute(null=True)
     reputation = IntegerAttribute(null=True)
+    # the counters consumer's exactly-once state (streams/counters.py ``apply``): its version
+    # and the digests of the events its last update applied
+    updates = IntegerAttribute(null=True)
+    last_events = BinarySetAttribute(null=True, legacy_encoding=False, attr_name="lastEvents")
 
 
 class GuardItem(Item, discriminator="Guard"):
@@ -211,6 +216,8 @@ class PromptStatsItem(Item, discriminator="Stats"):
     rating_4 = IntegerAttribute(default=0, attr_name="rating4")
     rating_5 = IntegerAttribute(default=0, attr_name="rating5")
     updates = IntegerAttribute(default=0)
+    # the digests of the events the consumer's last update applied (streams/counters.py)
+    last_events = BinarySetAttribute(null=True, legacy_encoding=False, attr_name="lastEvents")
 
 
 class RatingItem(Item, discriminator="Rating"):
@@ -252,9 +259,10 @@ class UsageItem(Item, discriminator="Usage"):
 
 
 class ProcessedEventItem(Item, discriminator="ProcessedEvent"):
-    """PK=EVENT#<stream eventID>, SK=FOR#<counter item> (a profile by hash, not by user id):
-    written in the same transaction as the counter update it stands for, so a redelivered
-    record is applied at most once (TTL)."""
+    """PK=EVENT#<digest of the stream eventID>, SK=FOR#<counter item> (a profile by hash, not
+    by user id): the event was applied to that counter item. Written by the item's next
+    update, when the event leaves its ``lastEvents`` (streams/counters.py ``apply``), so a
+    redelivered record is applied at most once (TTL 3 days)."""
 
 
 # --- identity (issue 5) ---------------------------------------------------------------------

@@ -5,13 +5,15 @@ item they count on, and the deltas one stream record contributes. A record's del
 from its images alone (INSERT / MODIFY / REMOVE, old and new), so replaying any record in
 any order gives the same sums; the processed-event marker makes each record count once.
 
-Exactly once: for each counter item, the batch's records become one TransactWriteItems
-of up to 99 marker Puts (``attribute_not_exists``) and one Update that ADDs the summed
-deltas. A marker that already exists cancels the transaction; those records were applied
-before (a redelivery), so they are dropped and the rest retried. See docs/streams.md.
+Exactly once, one write per event and one per counter update (``apply``): for each counter
+item, the batch's records become one conditional UpdateItem that ADDs the summed deltas and
+keeps the digests of its events in ``lastEvents``; the events of the previous update get
+their processed-event markers just before, so an applied event is always findable and a
+redelivered one is skipped. No transaction: an item write costs 1 unit, not 2. See
+docs/streams.md.
 
-Counters never create their counter item: the Update is conditional on
-``attribute_exists(PK)``. A prompt's stats item is created with the prompt and deleted with
+Counters never create their counter item: the update is conditional on the item existing
+(at the version read). A prompt's stats item is created with the prompt and deleted with
 it, a profile with the account (follower and following counts included: a follow's REMOVE
 after its account is gone is dropped); once gone it never comes back (ids are never reused), so a
 record whose counter item is gone is dropped, counted as applied: no retry, no poison, and
@@ -33,12 +35,12 @@ Deltas = dict[str, int]
 Key = tuple[str, str]
 
 MARKER_TTL_SECONDS = 3 * 24 * 3600  # beyond the stream's 24 h retention and the retry window
-MAX_EVENTS_PER_TRANSACTION = 99  # TransactWriteItems takes 100 items: markers + the update
-
-
-# Counter items whose ``updates`` attribute orders their versions (the search index reads
-# the stats item's images); a profile needs no version.
-VERSIONED_TYPES = frozenset({"Stats"})
+DIGEST_BYTES = 12  # an event's identity on its counter item (96 bits: no collision in practice)
+# Events per counter update: ``lastEvents`` holds their digests, and 40 x 12 bytes keeps a
+# stats item under 1 KB, so each update is one write unit (tests/unit/test_counter_protocol.py).
+MAX_EVENTS_PER_UPDATE = 40
+MAX_ATTEMPTS = 8  # optimistic retries while other shards' batches move the same counter item
+UNPROCESSED_ATTEMPTS = 8  # BatchGetItem / BatchWriteItem leftovers under throttling
 
 
 def prompt_stats(image: Image) -> Key:
@@ -170,14 +172,93 @@ class Pending:
     events: dict[str, tuple[str, Deltas]] = field(default_factory=dict)  # eventID -> (seq, Δ)
 
 
-class CounterStore(Protocol):
-    def apply(self, target: Key, target_type: str, events: list[tuple[str, Deltas]]) -> list[str]:
-        """Apply the events' deltas and markers atomically, skipping events already applied;
-        never create the counter item (when it does not exist, the events are dropped).
+def event_digest(event_id: str) -> bytes:
+    """What identifies a stream event on its counter item and in its marker's key."""
+    return hashlib.sha256(event_id.encode()).digest()[:DIGEST_BYTES]
 
-        Returns the ids of events found already applied or dropped. Raises when nothing was
-        applied for another reason."""
+
+@dataclass(frozen=True, slots=True)
+class CounterState:
+    """A counter item as the consumer reads it (strongly consistent)."""
+
+    version: int | None  # ``updates``; None on a profile no counter has moved yet
+    last: frozenset[bytes]  # ``lastEvents``: the digests of the events its last update applied
+
+
+class CounterStore(Protocol):
+    """The four table operations the exactly-once protocol needs (see ``apply``)."""
+
+    def read(self, target: Key) -> CounterState | None:
+        """The counter item's version and last events (consistent); None when it is gone."""
         ...
+
+    def marked(self, target: Key, digests: list[bytes]) -> set[bytes]:
+        """Which of these events have a processed-event marker for this item (consistent)."""
+        ...
+
+    def mark(self, target: Key, digests: frozenset[bytes]) -> None:
+        """Write their markers (idempotent Puts); raise unless every one is written."""
+        ...
+
+    def update(
+        self,
+        target: Key,
+        target_type: str,
+        totals: Deltas,
+        expected: int | None,
+        applied: list[bytes],
+    ) -> bool:
+        """ADD the totals, ``updates`` + 1 and SET ``lastEvents`` = applied, on the condition
+        that the item exists at version ``expected``; False when that condition failed."""
+        ...
+
+
+class CounterContention(RuntimeError):
+    """Other batches kept moving the counter item: the records are reported and retried."""
+
+
+def _totals(events: list[tuple[str, Deltas]]) -> Deltas:
+    totals: Deltas = {}
+    for _, deltas in events:
+        for name, value in deltas.items():
+            totals[name] = totals.get(name, 0) + value
+    return totals
+
+
+def apply(
+    store: CounterStore, target: Key, target_type: str, events: list[tuple[str, Deltas]]
+) -> list[str]:
+    """Apply the events' deltas to the counter item exactly once; the ids of the events that
+    were skipped (applied before, or dropped because the counter item is gone).
+
+    An event counts as applied when its digest is in the item's ``lastEvents`` (the events of
+    its last update) or it has a marker. Each update first writes the markers of the events
+    the item's previous update applied, then replaces ``lastEvents`` with its own, on the
+    condition that the version it read is still current. So an applied event is always
+    findable (in ``lastEvents``, or marked before it left them), an unapplied one never is,
+    and two deliveries of one event racing each other cannot both win the condition. The
+    item is read before the markers: an event applied and marked in between moved the
+    version, and the update fails and reads again. One item write per update, one marker per
+    event (docs/streams.md, "Exactly once").
+    """
+    digests = {event_id: event_digest(event_id) for event_id, _ in events}
+    for _ in range(MAX_ATTEMPTS):
+        state = store.read(target)
+        if state is None:  # gone for good (deleted prompt or account): dropped
+            return list(digests)
+        fresh = [(eid, d) for eid, d in events if digests[eid] not in state.last]
+        if fresh:
+            marked = store.marked(target, [digests[eid] for eid, _ in fresh])
+            fresh = [(eid, d) for eid, d in fresh if digests[eid] not in marked]
+        if not fresh:
+            return list(digests)
+        if state.last:
+            store.mark(target, state.last)
+        applied = [digests[eid] for eid, _ in fresh]
+        if store.update(target, target_type, _totals(fresh), state.version, applied):
+            fresh_ids = {eid for eid, _ in fresh}
+            return [eid for eid in digests if eid not in fresh_ids]
+    raise CounterContention(f"{target} kept moving for {MAX_ATTEMPTS} attempts")
 
 
 def marker_sk(target: Key) -> str:
@@ -187,6 +268,10 @@ def marker_sk(target: Key) -> str:
         digest = hashlib.sha256(f"{target[0]}#{target[1]}".encode()).hexdigest()[:32]
         return f"FOR#h:{digest}"
     return f"FOR#{target[0]}#{target[1]}"
+
+
+def marker_key(target: Key, digest: bytes) -> Key:
+    return f"EVENT#{digest.hex()}", marker_sk(target)
 
 
 class CounterPlan:
@@ -211,10 +296,10 @@ class CounterPlan:
         failed: set[str] = set()
         for target, pending in self.pending.items():
             items = list(pending.events.items())
-            for start in range(0, len(items), MAX_EVENTS_PER_TRANSACTION):
-                chunk = items[start : start + MAX_EVENTS_PER_TRANSACTION]
+            for start in range(0, len(items), MAX_EVENTS_PER_UPDATE):
+                chunk = items[start : start + MAX_EVENTS_PER_UPDATE]
                 try:
-                    store.apply(target, pending.target_type, [(eid, d) for eid, (_, d) in chunk])
+                    apply(store, target, pending.target_type, [(e, d) for e, (_, d) in chunk])
                 except Exception:
                     from aws_lambda_powertools import Logger
 
@@ -224,84 +309,112 @@ class CounterPlan:
 
 
 class DynamoCounterStore:
-    """Markers and the ADD in one TransactWriteItems (boto3, low level)."""
+    """``CounterStore`` on the table (boto3, low level)."""
 
     def __init__(self, table: str, client: Any) -> None:
         self.table = table
         self.client = client
 
-    def apply(self, target: Key, target_type: str, events: list[tuple[str, Deltas]]) -> list[str]:
-        skipped: list[str] = []
-        remaining = list(events)
-        while remaining:
-            try:
-                self.client.transact_write_items(
-                    TransactItems=self._items(target, target_type, remaining)
-                )
-                return skipped
-            except self.client.exceptions.TransactionCanceledException as error:
-                reasons = error.response.get("CancellationReasons") or []
-                done = {
-                    remaining[i][0]
-                    for i, reason in enumerate(reasons[: len(remaining)])
-                    if reason.get("Code") == "ConditionalCheckFailed"
-                }
-                if done:  # applied before (redelivered): drop them, retry the rest
-                    skipped.extend(done)
-                    remaining = [(eid, d) for eid, d in remaining if eid not in done]
-                    continue
-                update = reasons[len(remaining)] if len(reasons) > len(remaining) else {}
-                if update.get("Code") == "ConditionalCheckFailed":
-                    # the counter item is gone for good (deleted prompt or account): dropped
-                    skipped.extend(eid for eid, _ in remaining)
-                    return skipped
-                raise
-        return skipped
+    @staticmethod
+    def _key(key: Key) -> dict[str, Any]:
+        return {"PK": {"S": key[0]}, "SK": {"S": key[1]}}
 
-    def _items(
-        self, target: Key, target_type: str, events: list[tuple[str, Deltas]]
-    ) -> list[dict[str, Any]]:
+    def read(self, target: Key) -> CounterState | None:
+        item = self.client.get_item(
+            TableName=self.table,
+            Key=self._key(target),
+            ConsistentRead=True,
+            ProjectionExpression="PK, #u, lastEvents",
+            ExpressionAttributeNames={"#u": "updates"},
+        ).get("Item")
+        if item is None:
+            return None
+        version = item.get("updates")
+        last = item.get("lastEvents", {}).get("BS", [])
+        return CounterState(
+            None if version is None else int(version["N"]), frozenset(bytes(b) for b in last)
+        )
+
+    def marked(self, target: Key, digests: list[bytes]) -> set[bytes]:
+        by_pk = {marker_key(target, digest)[0]: digest for digest in digests}
+        found: set[bytes] = set()
+        keys = [self._key(marker_key(target, digest)) for digest in digests]
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {
+                self.table: {
+                    "Keys": keys[start : start + 100],
+                    "ConsistentRead": True,
+                    "ProjectionExpression": "PK",
+                }
+            }
+            for _ in range(UNPROCESSED_ATTEMPTS):
+                reply = self.client.batch_get_item(RequestItems=request)
+                found.update(by_pk[i["PK"]["S"]] for i in reply["Responses"].get(self.table, []))
+                request = reply.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(0.05)
+            else:
+                raise RuntimeError("markers could not be read: throttled")
+        return found
+
+    def mark(self, target: Key, digests: frozenset[bytes]) -> None:
         expires = str(int(time.time()) + MARKER_TTL_SECONDS)
-        items: list[dict[str, Any]] = [
+        puts = [
             {
-                "Put": {
-                    "TableName": self.table,
+                "PutRequest": {
                     "Item": {
-                        "PK": {"S": f"EVENT#{event_id}"},
-                        "SK": {"S": marker_sk(target)},
+                        **self._key(marker_key(target, digest)),
                         "type": {"S": "ProcessedEvent"},
                         "expiresAt": {"N": expires},
-                    },
-                    "ConditionExpression": "attribute_not_exists(PK)",
+                    }
                 }
             }
-            for event_id, _ in events
+            for digest in sorted(digests)
         ]
-        totals: Deltas = {}
-        for _, deltas in events:
-            for name, value in deltas.items():
-                totals[name] = totals.get(name, 0) + value
-        if target_type in VERSIONED_TYPES:
-            totals["updates"] = 1  # orders the counter item's versions (the search doc version)
-        names = {f"#c{i}": name for i, name in enumerate(totals)}
+        for start in range(0, len(puts), 25):
+            request: dict[str, Any] = {self.table: puts[start : start + 25]}
+            for _ in range(UNPROCESSED_ATTEMPTS):
+                request = self.client.batch_write_item(RequestItems=request).get("UnprocessedItems")
+                if not request:
+                    break
+                time.sleep(0.05)
+            else:
+                raise RuntimeError("markers could not be written: throttled")
+
+    def update(
+        self,
+        target: Key,
+        target_type: str,
+        totals: Deltas,
+        expected: int | None,
+        applied: list[bytes],
+    ) -> bool:
+        counts = {**totals, "updates": 1}  # ``updates`` orders the item's versions
+        names = {f"#c{i}": name for i, name in enumerate(counts)}
         values: dict[str, Any] = {
-            f":c{i}": {"N": str(totals[name])} for i, name in enumerate(totals)
+            f":c{i}": {"N": str(counts[name])} for i, name in enumerate(counts)
         }
         values[":type"] = {"S": target_type}
-        adds = ", ".join(f"#c{i} :c{i}" for i in range(len(totals)))
-        items.append(
-            {
-                "Update": {
-                    "TableName": self.table,
-                    "Key": {"PK": {"S": target[0]}, "SK": {"S": target[1]}},
-                    "UpdateExpression": f"ADD {adds} SET #type = :type",
-                    "ConditionExpression": "attribute_exists(PK)",  # never (re)create it
-                    "ExpressionAttributeNames": {**names, "#type": "type"},
-                    "ExpressionAttributeValues": values,
-                }
-            }
-        )
-        return items
+        values[":last"] = {"BS": applied}
+        if expected is None:
+            condition = "attribute_exists(PK) AND attribute_not_exists(#u)"
+        else:
+            condition = "#u = :expected"
+            values[":expected"] = {"N": str(expected)}
+        adds = ", ".join(f"#c{i} :c{i}" for i in range(len(counts)))
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key=self._key(target),
+                UpdateExpression=f"ADD {adds} SET #type = :type, lastEvents = :last",
+                ConditionExpression=condition,  # never (re)creates it; loses to a newer write
+                ExpressionAttributeNames={**names, "#type": "type", "#u": "updates"},
+                ExpressionAttributeValues=values,
+            )
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
 
 def default_store() -> DynamoCounterStore:
@@ -320,7 +433,7 @@ _store: CounterStore | None = None
 
 
 def handle(event: dict[str, Any], _context: Any = None, store: CounterStore | None = None) -> Any:
-    """Lambda entry: partial batch response, one transaction per counter item per batch."""
+    """Lambda entry: partial batch response, one conditional update per counter item per batch."""
     global _store
     if store is None:
         _store = _store or default_store()

@@ -2,7 +2,7 @@
 
 Versions come from the table, so they only grow: a document's ``doc_version`` is the
 head's ``revision`` (bumps on every accepted edit), its ``stats_version`` the stats item's
-``updates`` (bumps on every counter transaction). A deleted prompt's tombstone carries the
+``updates`` (bumps on every counter update). A deleted prompt's tombstone carries the
 last revision, and a delete wins a tie (search/backend.py), so nothing older comes back.
 """
 

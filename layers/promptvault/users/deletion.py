@@ -59,8 +59,8 @@ ERASED: dict[str, str] = {
 }
 NOT_PERSONAL: dict[str, str] = {
     "Usage": "a view or copy of a prompt: prompt id and kind only, expires in 2 days",
-    "ProcessedEvent": "a stream event id and its counter item (a profile only by hash), "
-    "expires in 3 days",
+    "ProcessedEvent": "a digest of a stream event id and its counter item (a profile only by "
+    "hash), expires in 3 days",
 }
 
 
