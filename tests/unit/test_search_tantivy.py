@@ -3,6 +3,7 @@ suggestions and versioned writes. Each test gets its own on-disk index."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -204,6 +205,62 @@ def test_facets_count_the_filtered_matches(engine):
         "model": {"gpt-4o": 2},
         "tags": {"b": 2, "a": 1},
     }
+
+
+def test_facets_count_the_any_word_matches_when_no_document_has_every_word(engine):
+    engine.upsert(
+        [
+            document(title="Linux terminal", category="coding", tags=("shell",)),
+            document(title="SQL terminal", category="data", tags=("shell", "sql")),
+            document(title="Travel guide", category="fun"),
+        ]
+    )
+
+    result = engine.search(SearchQuery(text="linx terminal"))
+
+    assert result.total == 2
+    assert result.facets == {
+        "category": {"coding": 1, "data": 1},
+        "model": {"claude-sonnet": 2},
+        "tags": {"shell": 2, "sql": 1},
+    }
+
+
+def test_facets_are_left_out_when_not_asked_for(engine):
+    engine.upsert([document(title="Alpha prompt", category="coding")])
+
+    result = engine.search(SearchQuery(text="prompt", facets=False))
+
+    assert result.total == 1
+    assert result.facets == {}
+
+
+def test_concurrent_searches_answer_as_one_at_a_time(engine):
+    engine.upsert(
+        [document(title=f"Prompt {i}", category=("coding", "writing")[i % 2]) for i in range(30)]
+    )
+    queries = [SearchQuery(text="prompt", category=c, limit=5) for c in ("coding", "writing")] * 8
+    one_at_a_time = [engine.search(q) for q in queries]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(engine.search, queries))
+
+    assert together == one_at_a_time
+
+
+def test_highlights_mark_a_typo_that_only_a_later_hit_contains(engine):
+    engine.upsert(
+        [
+            document(title="Translator", content="Plain words only."),
+            document(title="Tarnslator helper", content="A tarnslator in the text."),
+        ]
+    )
+
+    hits = engine.search(SearchQuery(text="translator")).hits
+
+    by_title = {hit.document.title: hit.highlights for hit in hits}
+    assert "<mark>tarnslator</mark>" in by_title["Tarnslator helper"]["content"][0]
+    assert "content" not in by_title["Translator"]
 
 
 def test_highlights_mark_exact_fuzzy_and_prefix_matches(engine):

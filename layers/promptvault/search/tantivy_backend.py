@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -30,7 +30,13 @@ from promptvault.search.backend import (
     SearchResult,
     StatsUpdate,
 )
-from promptvault.search.text import matches_query_word, prefix_tokens, tokens, typo_budget
+from promptvault.search.text import (
+    distinct_words,
+    matched_words,
+    prefix_tokens,
+    tokens,
+    typo_budget,
+)
 
 SCHEMA_VERSION = "v1"
 FIELD_BOOSTS = {"title": 3.0, "description": 1.5, "content": 1.0}
@@ -44,8 +50,10 @@ TITLE_VARIANTS_SCAN = 5000  # title terms read per query word (those sharing its
 TITLE_VARIANTS = 20
 _COUNTERS = ("views", "copies", "bookmarks", "forks", "rating_count", "rating_sum")
 _SORT_FIELD = {"newest": "created_ms", "top": "rating_score", "popular": "copies"}
-_WORDS = re.compile(r"[^\W_]+", re.UNICODE)
 Occur = tantivy.Occur
+Facets = dict[str, dict[str, int]]
+# tantivy releases the GIL while it searches, so facets counted here run beside the ranking.
+_FACET_WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tantivy-facets")
 
 
 def _schema() -> tantivy.Schema:
@@ -128,7 +136,7 @@ class TantivyBackend:
                 stored = self._stored_at(searcher, found)
                 if not stored.live or stored.stats_version >= update.stats_version:
                     continue
-                current = self._from_stored(searcher.doc(found))
+                current = self._from_stored(searcher.doc(found).to_dict())
                 doc = replace(current, stats=update.stats, stats_version=update.stats_version)
                 writer.delete_documents_by_term("id", update.prompt_id)
                 writer.add_document(self._document(doc))
@@ -219,9 +227,7 @@ class TantivyBackend:
         return tantivy.Document(**fields)
 
     @staticmethod
-    def _from_stored(stored: tantivy.Document) -> PromptDocument:
-        values = stored.to_dict()
-
+    def _from_stored(values: dict[str, list[Any]]) -> PromptDocument:
         def first(name: str, default: Any = None) -> Any:
             got = values.get(name)
             return got[0] if got else default
@@ -252,19 +258,22 @@ class TantivyBackend:
         scope = self._scope(query)
         sort = query.sort if (words or query.sort != "relevance") else "newest"
         matching = self._matching(searcher, words, scope, strict=True)
+        facets = self._count_facets(searcher, matching, query.facets)
         ranked, total = self._rank(searcher, matching, query, sort)
         if total == 0 and len(words) > 1:
             # nothing has every word: any word will do
+            facets.cancel()
             matching = self._matching(searcher, words, scope, strict=False)
+            facets = self._count_facets(searcher, matching, query.facets)
             ranked, total = self._rank(searcher, matching, query, sort)
-        docs = [(score, searcher.doc(address)) for score, address in ranked]
-        highlighter = self._highlighter(searcher, words, [d for _, d in docs], query.highlight)
+        docs = [searcher.doc(address) for _, address in ranked]
+        stored = [doc.to_dict() for doc in docs]
+        highlighter = self._highlighter(searcher, words, stored, query.highlight)
         hits = []
-        for score, doc in docs:
-            document = self._from_stored(doc)
+        for (score, _address), doc, values in zip(ranked, docs, stored, strict=True):
+            document = self._from_stored(values)
             hits.append(Hit(document.id, score, document, highlighter(doc)))
-        facets = self._facets(searcher, matching) if query.facets else {}
-        return SearchResult(hits=hits, total=total, facets=facets)
+        return SearchResult(hits=hits, total=total, facets=facets.result())
 
     def _rank(
         self, searcher: tantivy.Searcher, matching: tantivy.Query, query: SearchQuery, sort: str
@@ -353,10 +362,10 @@ class TantivyBackend:
         return tantivy.Query.boolean_query(alternatives)
 
     def _title_variants(self, searcher: tantivy.Searcher, word: str) -> list[str]:
-        candidates = searcher.terms_with_prefix("title", word[:1], limit=TITLE_VARIANTS_SCAN)
-        return [
-            term for term, _count in candidates if term != word and matches_query_word(term, [word])
-        ][:TITLE_VARIANTS]
+        scanned = searcher.terms_with_prefix("title", word[:1], limit=TITLE_VARIANTS_SCAN)
+        candidates = [term for term, _count in scanned]
+        matched = matched_words(candidates, [word])
+        return [term for term in candidates if term != word and term in matched][:TITLE_VARIANTS]
 
     def _matching(
         self,
@@ -419,9 +428,17 @@ class TantivyBackend:
         ranked = sorted(best, key=lambda e: e[:3], reverse=True)
         return [(entry[0], entry[3]) for entry in ranked], _count(top)
 
-    def _facets(
-        self, searcher: tantivy.Searcher, query: tantivy.Query
-    ) -> dict[str, dict[str, int]]:
+    def _count_facets(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, wanted: bool
+    ) -> Future[Facets]:
+        """Facets over every match, counted on a worker thread while the caller ranks."""
+        if wanted:
+            return _FACET_WORKERS.submit(self._facets, searcher, query)
+        nothing: Future[Facets] = Future()
+        nothing.set_result({})
+        return nothing
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> Facets:
         request = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in FACET_FIELDS}
         answer = searcher.aggregate(query, request)
         return {
@@ -433,19 +450,14 @@ class TantivyBackend:
         self,
         searcher: tantivy.Searcher,
         words: list[str],
-        docs: list[tantivy.Document],
+        stored: list[dict[str, list[Any]]],
         enabled: bool,
-    ) -> Any:
+    ) -> Callable[[tantivy.Document], dict[str, list[str]]]:
         """Snippets for the words the query really matched (fuzzy and prefix ones included)."""
-        if not (enabled and words and docs):
+        if not (enabled and words and stored):
             return lambda _doc: {}
-        seen: set[str] = set()
-        for doc in docs:
-            for field in FIELD_BOOSTS:
-                for text in doc[field]:
-                    seen.update(_WORDS.findall(text.lower()))
-        shortest = min(len(w) for w in words) - 2
-        matched = sorted(w for w in seen if len(w) >= shortest and matches_query_word(w, words))
+        text = "\n".join(t for values in stored for f in FIELD_BOOSTS for t in values.get(f, ()))
+        matched = sorted(matched_words(distinct_words(text), words))
         if not matched:
             return lambda _doc: {}
         generators = {}

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterable
 
 MAX_QUERY_TOKENS = 10
 MAX_TOKEN_CHARS = 40  # tantivy's default tokenizer drops longer tokens
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_LAST_CHAR = "\U0010ffff"
+# ASCII punctuation becomes a space; bytes.translate is a C table lookup, str.translate is not
+_ASCII_SEPARATORS = bytes(b if chr(b).isalnum() or b >= 128 else 32 for b in range(256))
 
 
 def tokens(text: str) -> list[str]:
     """Lower-cased alphanumeric words, as the index's default tokenizer splits them."""
     words = [w.lower() for w in _WORD.findall(text) if len(w) <= MAX_TOKEN_CHARS]
     return list(dict.fromkeys(words))[:MAX_QUERY_TOKENS]
+
+
+def distinct_words(text: str) -> set[str]:
+    """The distinct lower-cased words of a text, split as ``tokens`` splits (no length cap)."""
+    chunks = set(text.lower().encode().translate(_ASCII_SEPARATORS).decode().split())
+    words = {chunk for chunk in chunks if chunk.isalnum()}
+    for chunk in chunks - words:  # the rare ones with non-ASCII punctuation inside
+        words.update(_WORD.findall(chunk))
+    return words
 
 
 def typo_budget(token: str) -> int:
@@ -111,3 +125,21 @@ def matches_query_word(word: str, query_tokens: list[str]) -> bool:
         if len(token) >= MIN_PREFIX_CHARS and word.startswith(token):
             return True
     return False
+
+
+def matched_words(words: Iterable[str], query_tokens: list[str]) -> set[str]:
+    """The words ``matches_query_word`` accepts, checking only those of a plausible length."""
+    ordered = sorted(set(words))
+    by_length: dict[int, list[str]] = {}
+    for word in ordered:
+        by_length.setdefault(len(word), []).append(word)
+    found: set[str] = set()
+    for token in query_tokens:
+        budget = typo_budget(token)
+        for length in range(len(token) - budget, len(token) + budget + 1):
+            found.update(w for w in by_length.get(length, ()) if within_edits(w, token, budget))
+        if len(token) >= MIN_PREFIX_CHARS:
+            # the words it begins sort together, right after it
+            start = bisect_left(ordered, token)
+            found.update(ordered[start : bisect_left(ordered, token + _LAST_CHAR, start)])
+    return found
