@@ -29,11 +29,14 @@ MINIMUM: dict[str, dict[str, int]] = {
     "POST /v1/auth/refresh": {"InitiateAuth": 1, "UpdateItem": 2},
     "POST /v1/auth/forgot-password": {"ForgotPassword": 1, "UpdateItem": 2},
     "POST /v1/auth/reset-password": {"ConfirmForgotPassword": 1, "UpdateItem": 2},
-    "GET /v1/users/me": {"GetItem": 2, "UpdateItem": 1},
-    "GET /v1/users/me/prompts": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    # the credential check's profile read is the answer
+    "GET /v1/users/me": {"GetItem": 1, "UpdateItem": 1},
+    # the page from GSI1, then the page's counters (stats items) in one BatchGetItem
+    "GET /v1/users/me/prompts": {"BatchGetItem": 1, "GetItem": 1, "Query": 1, "UpdateItem": 1},
     # head + version 1 + slug guard in one transaction (a second one only on a slug collision)
     "POST /v1/prompts": {"GetItem": 1, "TransactWriteItems": 1, "UpdateItem": 1},
-    "GET /v1/prompts": {"Query": 1, "UpdateItem": 1},
+    # the page from GSI2, then the page's counters in one BatchGetItem
+    "GET /v1/prompts": {"BatchGetItem": 1, "Query": 1, "UpdateItem": 1},
     "GET /v1/prompts/{id}": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
     # slug guard, then the head
     "GET /v1/prompts/{id} (by slug)": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
@@ -95,7 +98,12 @@ MINIMUM: dict[str, dict[str, int]] = {
     },
     # username guard, then the profile
     "GET /v1/users/{username}": {"GetItem": 2, "UpdateItem": 1},
-    "GET /v1/users/{username}/prompts": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    "GET /v1/users/{username}/prompts": {
+        "BatchGetItem": 1,
+        "GetItem": 1,
+        "Query": 1,
+        "UpdateItem": 1,
+    },
     # username guard; the follow with both profiles checked in one transaction (the counts
     # are the counters consumer's, from the follow item's records)
     "PUT /v1/users/{username}/follow": {"GetItem": 2, "TransactWriteItems": 1, "UpdateItem": 1},

@@ -4,7 +4,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, list_public
+from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, list_public, with_stats
 from promptvault.prompts.schemas import PromptOut
 from promptvault.prompts.views import prompt_out
 from promptvault.search.schemas import PromptSummary
@@ -44,4 +44,4 @@ def public_prompts(
         )
         return ok(summaries, meta=meta)
     items, meta = list_public(category, model, tag, cursor, limit)
-    return ok([prompt_out(p) for p in items], meta=meta)
+    return ok([prompt_out(p, s) for p, s in with_stats(items)], meta=meta)

@@ -1,6 +1,7 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from promptvault.data.models import UserItem
 from promptvault.errors import NotFound
 from promptvault.identity.accounts import profile_view
 from promptvault.identity.schemas import UserOut
@@ -13,7 +14,10 @@ router = Router()
 
 @router.get("/v1/users/me", responses=documented(UserOut, errors=(401, 404)), tags=["users"])
 def me() -> Response[str]:
-    profile = get_profile(require_caller().user_id)
+    caller = require_caller()
+    # the credential check read it already for a Cognito token; an API key's caller has none
+    profile = caller.profile if isinstance(caller.profile, UserItem) else None
+    profile = profile or get_profile(caller.user_id)
     if profile is None:
         raise NotFound("No profile for this account")
     return ok(UserOut(**profile_view(profile)))

@@ -4,7 +4,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, list_my_prompts
+from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, list_my_prompts, with_stats
 from promptvault.prompts.schemas import PromptOut, Status, Visibility
 from promptvault.prompts.views import prompt_out
 from promptvault.web.caller import require_caller
@@ -23,4 +23,4 @@ def my_prompts(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response[str]:
     items, meta = list_my_prompts(require_caller(), status, visibility, cursor, limit)
-    return ok([prompt_out(p) for p in items], meta=meta)
+    return ok([prompt_out(p, s) for p, s in with_stats(items)], meta=meta)

@@ -352,3 +352,30 @@ def test_bookmark_list_rejects_a_foreign_cursor(people):
 
     assert reply.status == 400
     assert reply.error["code"] == "INVALID_CURSOR"
+
+
+def test_table_listings_carry_each_prompts_real_stats(people):
+    owner, fan = people
+    prompt = create_prompt(owner, visibility="public", status="published")
+    call("POST", f"/v1/prompts/{prompt['id']}/copies")
+    call("PUT", f"/v1/prompts/{prompt['id']}/rating", {"score": 5}, token=fan.token)
+    call("PUT", f"/v1/prompts/{prompt['id']}/bookmark", token=fan.token)
+    drain()
+    everything = {"limit": "100"}
+
+    pages = {
+        "mine": call("GET", "/v1/users/me/prompts", token=owner.token, query=everything),
+        "profile": call("GET", f"/v1/users/{owner.username}/prompts", query=everything),
+        "feed": call("GET", "/v1/prompts", query=everything),
+    }
+    for name, page in pages.items():
+        assert page.status == 200, (name, page.body)
+        [listed] = [p for p in page.data if p["id"] == prompt["id"]]
+        assert listed["stats"] == {
+            "views": 0,
+            "copies": 1,
+            "bookmarks": 1,
+            "forks": 0,
+            "ratingAverage": 5.0,
+            "ratingCount": 1,
+        }, name

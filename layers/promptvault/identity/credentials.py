@@ -15,7 +15,7 @@ from promptvault.catalogue import Route
 from promptvault.errors import Forbidden, Unauthorized
 from promptvault.identity import apikeys
 from promptvault.identity.tokens import caller_from_token
-from promptvault.users.repository import username_of
+from promptvault.users.repository import get_profile
 from promptvault.web.caller import Caller
 
 _USAGE = "Use 'Authorization: Bearer <accessToken or API key>'"
@@ -29,10 +29,10 @@ def authenticate(header: str) -> Caller:
     if credential.startswith(apikeys.PREFIX):
         return apikeys.caller_from_key(credential)
     caller = caller_from_token(credential)
-    username = username_of(caller.user_id)
-    if username is None:
+    profile = get_profile(caller.user_id)
+    if profile is None:  # the account was deleted: its unexpired token is refused
         raise Unauthorized("The access token is not valid")
-    return replace(caller, username=username)
+    return replace(caller, username=profile.username, profile=profile)
 
 
 def permit(route: Route, caller: Caller) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from promptvault.data.models import PromptItem
+from promptvault.data.models import PromptItem, PromptStatsItem
 from promptvault.prompts import repository as repo
 from promptvault.prompts.service import find_prompt
 from promptvault.web.caller import Caller
@@ -12,6 +12,12 @@ from promptvault.web.cursor import decode_cursor, page_meta
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+
+
+def with_stats(heads: list[PromptItem]) -> list[tuple[PromptItem, PromptStatsItem | None]]:
+    """A listing page's heads with their counters (one BatchGetItem for the page)."""
+    stats = repo.stats_of(heads)
+    return [(head, stats.get(head.prompt_id)) for head in heads]
 
 
 def list_versions(

@@ -70,6 +70,16 @@ def get_head_with_stats(prompt_id: str) -> tuple[PromptItem | None, PromptStatsI
     )
 
 
+def stats_of(heads: list[PromptItem]) -> dict[str, PromptStatsItem]:
+    """The counters of a page of heads, by prompt id: one BatchGetItem (none for no heads)."""
+    keys = [(prompt_pk(head.prompt_id), STATS) for head in heads]
+    return {
+        item.pk.removeprefix("PROMPT#"): item
+        for item in (Item.batch_get(keys) if keys else ())
+        if isinstance(item, PromptStatsItem)
+    }
+
+
 def resolve_slug(slug: str) -> str | None:
     try:
         guard = SlugItem.get(f"SLUG#{slug}", "SLUG")

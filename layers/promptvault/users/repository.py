@@ -64,18 +64,9 @@ def get_profile(user_id: str) -> UserItem | None:
         return None
 
 
-def username_of(user_id: str) -> str | None:
-    """The account's username, None once it is deleted: one GetItem of two attributes."""
-    try:
-        item = UserItem.get(f"USER#{user_id}", PROFILE, attributes_to_get=["type", "username"])
-    except DoesNotExist:
-        return None
-    return item.username
-
-
 def add_reputation(user_id: str, delta: int) -> None:
     """The counters consumer's reputation update, alone: ADD on an existing profile only
-    (the consumer makes it inside its exactly-once transaction; tests and operators use this)."""
+    (the consumer makes it through its exactly-once protocol; tests and operators use this)."""
     UserItem(f"USER#{user_id}", PROFILE).update(
         actions=[UserItem.reputation.add(delta)], condition=UserItem.pk.exists()
     )

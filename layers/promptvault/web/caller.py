@@ -18,6 +18,9 @@ class Caller:
     key_id: str | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
     username: str | None = None  # set by the credential check (profile or key item)
+    # the profile item the token check read (a Cognito token only), so a route that answers
+    # with it reads it once; not part of the caller's identity
+    profile: object | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_moderator(self) -> bool:
