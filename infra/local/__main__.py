@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
 import sys
@@ -42,9 +43,15 @@ def main() -> int:
         return 1
     print(_banner(runtime), flush=True)
     try:
-        stop.wait()
+        # Bounded waits: the main thread runs bytecode twice a second, so the signal handler
+        # runs even when the kernel delivered the signal to another thread.
+        while not stop.wait(0.5):
+            pass
     finally:
+        # Should stopping ever hang, the log gets every thread's stack after 30 s.
+        faulthandler.dump_traceback_later(30)
         runtime.stop()
+        faulthandler.cancel_dump_traceback_later()
         print("PromptVault local runtime stopped.", flush=True)
     return 0
 
