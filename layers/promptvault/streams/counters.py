@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from promptvault.data.batches import batch_get, batch_put
 from promptvault.streams.records import Change, Image, partial_batch
 from promptvault.users import reputation as reputation_rules
 
@@ -40,7 +41,6 @@ DIGEST_BYTES = 12  # an event's identity on its counter item (96 bits: no collis
 # stats item under 1 KB, so each update is one write unit (tests/unit/test_counter_protocol.py).
 MAX_EVENTS_PER_UPDATE = 40
 MAX_ATTEMPTS = 8  # optimistic retries while other shards' batches move the same counter item
-UNPROCESSED_ATTEMPTS = 8  # BatchGetItem / BatchWriteItem leftovers under throttling
 
 
 def prompt_stats(image: Image) -> Key:
@@ -337,50 +337,23 @@ class DynamoCounterStore:
 
     def marked(self, target: Key, digests: list[bytes]) -> set[bytes]:
         by_pk = {marker_key(target, digest)[0]: digest for digest in digests}
-        found: set[bytes] = set()
         keys = [self._key(marker_key(target, digest)) for digest in digests]
-        for start in range(0, len(keys), 100):
-            request: dict[str, Any] = {
-                self.table: {
-                    "Keys": keys[start : start + 100],
-                    "ConsistentRead": True,
-                    "ProjectionExpression": "PK",
-                }
-            }
-            for _ in range(UNPROCESSED_ATTEMPTS):
-                reply = self.client.batch_get_item(RequestItems=request)
-                found.update(by_pk[i["PK"]["S"]] for i in reply["Responses"].get(self.table, []))
-                request = reply.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                time.sleep(0.05)
-            else:
-                raise RuntimeError("markers could not be read: throttled")
-        return found
+        found = batch_get(
+            self.client, self.table, keys, ConsistentRead=True, ProjectionExpression="PK"
+        )
+        return {by_pk[item["PK"]["S"]] for item in found}
 
     def mark(self, target: Key, digests: frozenset[bytes]) -> None:
         expires = str(int(time.time()) + MARKER_TTL_SECONDS)
-        puts = [
+        markers = [
             {
-                "PutRequest": {
-                    "Item": {
-                        **self._key(marker_key(target, digest)),
-                        "type": {"S": "ProcessedEvent"},
-                        "expiresAt": {"N": expires},
-                    }
-                }
+                **self._key(marker_key(target, digest)),
+                "type": {"S": "ProcessedEvent"},
+                "expiresAt": {"N": expires},
             }
             for digest in sorted(digests)
         ]
-        for start in range(0, len(puts), 25):
-            request: dict[str, Any] = {self.table: puts[start : start + 25]}
-            for _ in range(UNPROCESSED_ATTEMPTS):
-                request = self.client.batch_write_item(RequestItems=request).get("UnprocessedItems")
-                if not request:
-                    break
-                time.sleep(0.05)
-            else:
-                raise RuntimeError("markers could not be written: throttled")
+        batch_put(self.client, self.table, markers)
 
     def update(
         self,

@@ -12,26 +12,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from promptvault.data.batches import batch_get
 from promptvault.search.backend import SearchBackend
 from promptvault.streams.documents import build_document
 from promptvault.streams.records import deserialize
 
 
 def _stats(client: Any, table: str, prompt_ids: list[str]) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(prompt_ids), 100):
-        keys = [
-            {"PK": {"S": f"PROMPT#{p}"}, "SK": {"S": "STATS"}}
-            for p in prompt_ids[start : start + 100]
-        ]
-        request: dict[str, Any] = {table: {"Keys": keys}}
-        while request:
-            reply = client.batch_get_item(RequestItems=request)
-            for raw in reply["Responses"].get(table, []):
-                item = deserialize(raw) or {}
-                found[str(item["PK"]).removeprefix("PROMPT#")] = item
-            request = reply.get("UnprocessedKeys") or {}
-    return found
+    keys = [{"PK": {"S": f"PROMPT#{p}"}, "SK": {"S": "STATS"}} for p in prompt_ids]
+    items = [deserialize(raw) or {} for raw in batch_get(client, table, keys)]
+    return {str(item["PK"]).removeprefix("PROMPT#"): item for item in items}
 
 
 def rebuild(client: Any, table: str, backend: SearchBackend, *, reset: bool = True) -> int:
