@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
-from promptvault.search.text import distinct_words, matched_words, matches_query_word, tokens
+from promptvault.search.text import (
+    MIN_PREFIX_CHARS,
+    distinct_words,
+    matched_words,
+    tokens,
+    typo_budget,
+    within_edits,
+)
+
+
+def matches_query_word(word: str, query_tokens: list[str]) -> bool:
+    """The rule, one word at a time: the oracle ``matched_words`` must agree with."""
+    for token in query_tokens:
+        if word == token or within_edits(word, token, typo_budget(token)):
+            return True
+        if len(token) >= MIN_PREFIX_CHARS and word.startswith(token):
+            return True
+    return False
+
 
 FAMILIES = (
     ("a", "act", "acting", "action", "actionable", "as", "ask", "tas"),

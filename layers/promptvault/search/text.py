@@ -117,18 +117,10 @@ def prefix_tokens(query_tokens: list[str]) -> list[str]:
     return [t for t in query_tokens if len(t) >= MIN_PREFIX_CHARS]
 
 
-def matches_query_word(word: str, query_tokens: list[str]) -> bool:
-    """Whether an indexed word is matched by the query: exactly, by prefix, within the budget."""
-    for token in query_tokens:
-        if word == token or within_edits(word, token, typo_budget(token)):
-            return True
-        if len(token) >= MIN_PREFIX_CHARS and word.startswith(token):
-            return True
-    return False
-
-
 def matched_words(words: Iterable[str], query_tokens: list[str]) -> set[str]:
-    """The words ``matches_query_word`` accepts, checking only those of a plausible length."""
+    """The words a query matches: equal to a query word, within its typo budget, or starting
+    with it (3+ letters). Only words of a plausible length are compared, and the words a
+    query word begins are one sorted range."""
     ordered = sorted(set(words))
     by_length: dict[int, list[str]] = {}
     for word in ordered:
