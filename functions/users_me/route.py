@@ -16,8 +16,8 @@ router = Router()
 def me() -> Response[str]:
     caller = require_caller()
     # the credential check read it already for a Cognito token; an API key's caller has none
-    profile = caller.profile if isinstance(caller.profile, UserItem) else None
-    profile = profile or get_profile(caller.user_id)
+    found = caller.profile
+    profile = found if isinstance(found, UserItem) else get_profile(caller.user_id)
     if profile is None:
         raise NotFound("No profile for this account")
     return ok(UserOut(**profile_view(profile)))

@@ -11,6 +11,7 @@ counter change never re-indexes content; see docs/search.md for the contract.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -71,6 +72,24 @@ class StatsUpdate:
     prompt_id: str
     stats_version: int  # applied only when newer than the stored stats_version
     stats: PromptStats
+
+
+def keep_newest[V: (PromptDocument, StatsUpdate)](
+    newest: dict[str, V], prompt_id: str, item: V, version: Callable[[V], int]
+) -> None:
+    """A batch's rule before any index write: per prompt the highest version wins (the first
+    of equal ones), so the engine sees each prompt once."""
+    seen = newest.get(prompt_id)
+    if seen is None or version(item) > version(seen):
+        newest[prompt_id] = item
+
+
+def by_doc_version(doc: PromptDocument) -> int:
+    return doc.doc_version
+
+
+def by_stats_version(update: StatsUpdate) -> int:
+    return update.stats_version
 
 
 @dataclass(frozen=True, slots=True)

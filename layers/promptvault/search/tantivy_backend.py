@@ -29,6 +29,9 @@ from promptvault.search.backend import (
     SearchQuery,
     SearchResult,
     StatsUpdate,
+    by_doc_version,
+    by_stats_version,
+    keep_newest,
 )
 from promptvault.search.text import (
     distinct_words,
@@ -97,9 +100,7 @@ class TantivyBackend:
     def upsert(self, documents: list[PromptDocument]) -> None:
         newest: dict[str, PromptDocument] = {}
         for doc in documents:
-            seen = newest.get(doc.id)
-            if seen is None or doc.doc_version > seen.doc_version:
-                newest[doc.id] = doc
+            keep_newest(newest, doc.id, doc, by_doc_version)
         with self._writing() as (writer, searcher):
             for doc in newest.values():
                 stored = self._stored(searcher, doc.id)
@@ -125,9 +126,7 @@ class TantivyBackend:
     def update_stats(self, updates: list[StatsUpdate]) -> None:
         newest: dict[str, StatsUpdate] = {}
         for update in updates:
-            seen = newest.get(update.prompt_id)
-            if seen is None or update.stats_version > seen.stats_version:
-                newest[update.prompt_id] = update
+            keep_newest(newest, update.prompt_id, update, by_stats_version)
         with self._writing() as (writer, searcher):
             for update in newest.values():
                 found = self._address(searcher, update.prompt_id)

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from promptvault.search.backend import PromptDocument, SearchBackend, StatsUpdate
+from promptvault.search.backend import (
+    PromptDocument,
+    SearchBackend,
+    StatsUpdate,
+    by_doc_version,
+    by_stats_version,
+    keep_newest,
+)
 from promptvault.streams.documents import build_document, stats_update, tombstone_version
 from promptvault.streams.records import Change, partial_batch
 
@@ -35,16 +42,11 @@ class IndexPlan:
             version = tombstone_version(change.old)
             self.deleted[prompt_id] = max(version, self.deleted.get(prompt_id, 0))
         elif sk == META and change.new is not None:
-            doc = build_document(change.new)
-            seen = self.documents.get(prompt_id)
-            if seen is None or doc.doc_version > seen.doc_version:
-                self.documents[prompt_id] = doc
+            keep_newest(self.documents, prompt_id, build_document(change.new), by_doc_version)
         # a stats image at version 0 is the zeroed item created with the prompt: no news
         elif sk == STATS and change.new is not None and int(change.new.get("updates") or 0):
             update = stats_update(prompt_id, change.new)
-            seen_stats = self.stats.get(prompt_id)
-            if seen_stats is None or update.stats_version > seen_stats.stats_version:
-                self.stats[prompt_id] = update
+            keep_newest(self.stats, prompt_id, update, by_stats_version)
 
     def flush(self, backend: SearchBackend) -> set[str]:
         """Upserts first (a new prompt's stats need its document), then stats, then deletes."""
