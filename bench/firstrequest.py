@@ -77,7 +77,7 @@ def _environment(moto_url: str) -> None:
     os.environ["DYNAMODB_ENDPOINT"] = moto_url
     os.environ["STAGE"] = "bench"
 
-    from promptvault.settings import get_settings
+    from promptvault.core.settings import get_settings
     from tests.support.aws import create_table, create_user_pool
 
     pool_id, client_id = create_user_pool()

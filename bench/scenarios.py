@@ -81,7 +81,7 @@ def _signup(_: World) -> Request:
 
 
 def _confirm(_: World) -> Request:
-    from promptvault.settings import get_settings
+    from promptvault.core.settings import get_settings
 
     email = f"{_unique('c')}@example.com"
     # An unconfirmed account, made straight in Cognito (the API's sign-up auto-confirms here).
@@ -266,7 +266,7 @@ def _leaderboard(_: World) -> Request:
 
 
 def _admin(world: World) -> User:
-    from promptvault.settings import get_settings
+    from promptvault.core.settings import get_settings
 
     admin = sign_up()
     _cognito().admin_add_user_to_group(

@@ -11,4 +11,4 @@ router = Router()
 @router.post("/v1/auth/signup", responses=documented(UserOut, 201, errors=(409,)), tags=["auth"])
 def sign_up(body: SignUpRequest) -> Response[str]:
     user = accounts.sign_up(body.email, body.password, body.username)
-    return ok(UserOut(**user), status=201)
+    return ok(user, status=201)

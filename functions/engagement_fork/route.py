@@ -1,12 +1,12 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from promptvault.core.caller import require_caller
 from promptvault.engagement import service
 from promptvault.engagement.schemas import ForkIn
 from promptvault.prompts.schemas import PromptOut
 from promptvault.prompts.service import etag
 from promptvault.prompts.views import prompt_out
-from promptvault.web.caller import require_caller
 from promptvault.web.responses import documented, ok
 
 router = Router()

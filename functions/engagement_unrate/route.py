@@ -4,9 +4,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from promptvault.core.caller import current_caller
 from promptvault.engagement import service
 from promptvault.engagement.schemas import GuestId
-from promptvault.web.caller import current_caller
 from promptvault.web.responses import documented, no_content
 
 router = Router()

@@ -1,9 +1,9 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from promptvault.core.caller import require_caller
+from promptvault.moderation.schemas import ArchiveRequest, ModerationOut
 from promptvault.moderation.service import archive
-from promptvault.users.schemas import ArchiveRequest, ModerationOut
-from promptvault.web.caller import require_caller
 from promptvault.web.responses import documented, ok
 
 router = Router()

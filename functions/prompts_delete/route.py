@@ -1,8 +1,8 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from promptvault.core.caller import require_caller
 from promptvault.prompts import service
-from promptvault.web.caller import require_caller
 from promptvault.web.responses import documented, no_content
 
 router = Router()

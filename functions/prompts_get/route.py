@@ -1,10 +1,10 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from promptvault.core.caller import current_caller
 from promptvault.prompts import service
 from promptvault.prompts.schemas import PromptOut
 from promptvault.prompts.views import prompt_out
-from promptvault.web.caller import current_caller
 from promptvault.web.responses import documented, ok
 
 router = Router()

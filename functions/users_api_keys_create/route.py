@@ -1,10 +1,9 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from promptvault.core.caller import require_caller
 from promptvault.identity import apikeys
-from promptvault.users.schemas import ApiKeyCreate, ApiKeyCreated
-from promptvault.users.views import api_key_out
-from promptvault.web.caller import require_caller
+from promptvault.identity.schemas import ApiKeyCreate, ApiKeyCreated
 from promptvault.web.responses import documented, ok
 
 router = Router()
@@ -18,5 +17,5 @@ router = Router()
 def create_api_key(body: ApiKeyCreate) -> Response[str]:
     """The key is in this answer only: store it now."""
     item, key = apikeys.create_key(require_caller(), body.name, list(body.scopes), body.expires_at)
-    created = ApiKeyCreated(**api_key_out(item).model_dump(), key=key)
+    created = ApiKeyCreated(**apikeys.key_out(item).model_dump(), key=key)
     return ok(created, status=201, headers={"Cache-Control": "no-store"})

@@ -1,10 +1,9 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from promptvault.core.caller import require_caller
 from promptvault.identity import apikeys
-from promptvault.users.schemas import ApiKeyOut
-from promptvault.users.views import api_key_out
-from promptvault.web.caller import require_caller
+from promptvault.identity.schemas import ApiKeyOut
 from promptvault.web.responses import documented, ok
 
 router = Router()
@@ -16,4 +15,4 @@ router = Router()
     tags=["users"],
 )
 def list_api_keys() -> Response[str]:
-    return ok([api_key_out(k) for k in apikeys.list_keys(require_caller().user_id)])
+    return ok([apikeys.key_out(k) for k in apikeys.list_keys(require_caller().user_id)])

@@ -4,11 +4,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from promptvault.core.caller import require_caller
 from promptvault.engagement import service
 from promptvault.engagement.schemas import BookmarkEntry
 from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT
 from promptvault.prompts.views import prompt_out
-from promptvault.web.caller import require_caller
 from promptvault.web.responses import documented, ok
 
 router = Router()

@@ -4,10 +4,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from promptvault.core.caller import require_caller
 from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, list_my_prompts, with_stats
 from promptvault.prompts.schemas import PromptOut, Status, Visibility
 from promptvault.prompts.views import prompt_out
-from promptvault.web.caller import require_caller
 from promptvault.web.responses import documented, ok
 
 router = Router()

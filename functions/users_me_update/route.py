@@ -1,9 +1,9 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from promptvault.core.caller import require_caller
 from promptvault.users import profiles
 from promptvault.users.schemas import ProfileOut, ProfileUpdate
-from promptvault.web.caller import require_caller
 from promptvault.web.responses import documented, ok
 
 router = Router()

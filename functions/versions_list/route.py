@@ -4,10 +4,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from promptvault.core.caller import current_caller
 from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, list_versions
 from promptvault.prompts.schemas import VersionSummary
 from promptvault.prompts.views import version_summary
-from promptvault.web.caller import current_caller
 from promptvault.web.responses import documented, ok
 
 router = Router()

@@ -78,6 +78,6 @@ def apply(forced_values: dict[str, str], default_values: dict[str, str] | None =
 
 
 def _forget_cached_settings() -> None:
-    from promptvault.settings import get_settings
+    from promptvault.core.settings import get_settings
 
     get_settings.cache_clear()

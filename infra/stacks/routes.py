@@ -46,7 +46,7 @@ def construct_id(route: Route) -> str:
 
 
 def environment(route: Route, wiring: RouteWiring) -> dict[str, str]:
-    """Only the settings this route's access needs (names match promptvault.settings)."""
+    """Only the settings this route's access needs (names match promptvault.core.settings)."""
     env = {
         "USER_POOL_ID": wiring.user_pool_id,
         "USER_POOL_CLIENT_ID": wiring.user_pool_client_id,

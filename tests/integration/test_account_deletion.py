@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import boto3
 
+from promptvault.core.settings import get_settings
 from promptvault.data import models
-from promptvault.settings import get_settings
 from promptvault.users.deletion import ERASED, NOT_PERSONAL
 from tests.support.api import call
 from tests.support.factories import PASSWORD, User, create_prompt, sign_up

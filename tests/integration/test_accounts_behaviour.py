@@ -7,7 +7,7 @@ import uuid
 import boto3
 import pytest
 
-from promptvault.settings import get_settings
+from promptvault.core.settings import get_settings
 from tests.support.api import call
 from tests.support.factories import PASSWORD, sign_up
 

@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 import pytest
 
-from promptvault.settings import get_settings
+from promptvault.core.settings import get_settings
 from tests.support.api import Reply, call
 from tests.support.factories import User, create_prompt, prompt_body, sign_up
 

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
 from promptvault.catalogue import ROUTES
-from promptvault.settings import get_settings
+from promptvault.core.settings import get_settings
 from tests.support.api import call
 from tests.support.factories import PASSWORD, User, create_prompt, prompt_body, sign_up
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from promptvault.settings import get_settings
+from promptvault.core.settings import get_settings
 from tests.support.api import call
 from tests.support.factories import create_prompt, sign_up
 from tests.support.streams import drain

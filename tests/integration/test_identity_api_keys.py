@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 
+from promptvault.core.settings import get_settings
 from promptvault.data.models import ApiKeyItem
-from promptvault.settings import get_settings
 from tests.support.api import call
 from tests.support.factories import create_prompt, prompt_body, sign_up
 from tests.support.identity import api_key, revoked_key

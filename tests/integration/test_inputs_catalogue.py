@@ -27,8 +27,8 @@ import boto3
 import pytest
 
 from promptvault.catalogue import ROUTES, Route
+from promptvault.core.settings import get_settings
 from promptvault.ratelimit.limits import active
-from promptvault.settings import get_settings
 from tests.support.api import FakeContext, Reply, event
 from tests.support.factories import PASSWORD, User, create_prompt, prompt_body, sign_up
 from tests.support.identity import api_key, with_role

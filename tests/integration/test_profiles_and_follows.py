@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from promptvault.users.repository import add_reputation
+from promptvault.users.leaderboard import add_reputation
 from tests.support.api import call
 from tests.support.factories import create_prompt, sign_up
 from tests.support.identity import with_role

@@ -8,8 +8,8 @@ from typing import Any
 import boto3
 import pytest
 
+from promptvault.core.settings import get_settings
 from promptvault.prompts import repository
-from promptvault.settings import get_settings
 from tests.support.api import Reply, call
 from tests.support.factories import User, create_prompt, sign_up
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import boto3
 
 from bench.scenarios import stream_record
+from promptvault.core.settings import get_settings
 from promptvault.data.models import UserItem
-from promptvault.settings import get_settings
 from promptvault.streams import counters
 from tests.support.api import call
 from tests.support.factories import create_prompt, sign_up

@@ -42,7 +42,7 @@ def create_user_pool() -> tuple[str, str]:
 
 @contextmanager
 def moto_aws() -> Iterator[None]:
-    from promptvault.settings import get_settings
+    from promptvault.core.settings import get_settings
 
     with mock_aws():
         pool_id, client_id = create_user_pool()

@@ -7,7 +7,7 @@ from typing import Any
 
 import boto3
 
-from promptvault.settings import get_settings
+from promptvault.core.settings import get_settings
 from tests.support.api import call
 from tests.support.factories import PASSWORD, User, sign_up
 

@@ -11,7 +11,7 @@ _pumps: dict[str, StreamPump] = {}
 
 def pump() -> StreamPump:
     """One pump per table for the session: it remembers how far each consumer has read."""
-    from promptvault.settings import get_settings
+    from promptvault.core.settings import get_settings
 
     table = get_settings().table_name
     arn = boto3.client("dynamodb").describe_table(TableName=table)["Table"]["LatestStreamArn"]

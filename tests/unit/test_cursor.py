@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from promptvault.errors import InvalidCursor
-from promptvault.web.cursor import decode_cursor, encode_cursor, page_meta
+from promptvault.core.cursors import decode_cursor, encode_cursor, page_meta
+from promptvault.core.errors import InvalidCursor
 
 LAST_KEY = {"PK": {"S": "PROMPT#p_1"}, "SK": {"S": "VERSION#000003"}}
 SCOPE = "versions:p_1"
@@ -90,7 +90,7 @@ def test_garbage_is_rejected_not_crashed_on(garbage):
 
 
 def test_a_validly_signed_non_object_payload_is_rejected():
-    from promptvault.web import cursor as module
+    from promptvault.core import cursors as module
 
     payload = b"[1,2,3]"
     signed = base64.urlsafe_b64encode(module._mac(SCOPE, payload) + payload).decode()

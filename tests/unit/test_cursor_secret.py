@@ -6,8 +6,8 @@ from unittest import mock
 import boto3
 from moto import mock_aws
 
-from promptvault.settings import get_settings
-from promptvault.web import cursor
+from promptvault.core.secret import server_secret
+from promptvault.core.settings import get_settings
 
 
 def test_the_signing_key_is_read_from_secrets_manager_once():
@@ -16,13 +16,13 @@ def test_the_signing_key_is_read_from_secrets_manager_once():
         env = {"CURSOR_SECRET": "", "CURSOR_SECRET_ARN": arn}
         with mock.patch.dict(os.environ, env):
             get_settings.cache_clear()
-            cursor._key.cache_clear()
+            server_secret.cache_clear()
             try:
-                assert cursor._key() == b"s3cret"
+                assert server_secret() == b"s3cret"
                 boto3.client("secretsmanager").delete_secret(
                     SecretId=arn, ForceDeleteWithoutRecovery=True
                 )
-                assert cursor._key() == b"s3cret"
+                assert server_secret() == b"s3cret"
             finally:
                 get_settings.cache_clear()
-                cursor._key.cache_clear()
+                server_secret.cache_clear()

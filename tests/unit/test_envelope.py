@@ -2,7 +2,7 @@
 
 import json
 
-from promptvault.errors import (
+from promptvault.core.errors import (
     BadRequest,
     Conflict,
     DomainError,

@@ -23,7 +23,7 @@ from pynamodb.constants import NUMBER
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
-from promptvault.settings import get_settings
+from promptvault.core.settings import get_settings
 
 _settings = get_settings()
 

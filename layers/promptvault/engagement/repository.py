@@ -7,14 +7,13 @@ bookmark 1 GetItem (visibility) + 1 write; unbookmark 1 DeleteItem; ratings 1 Ba
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import PutError
 
+from promptvault.core.ids import short_suffix
 from promptvault.data.models import (
     META,
     STATS,
@@ -24,18 +23,11 @@ from promptvault.data.models import (
     PromptItem,
     PromptStatsItem,
     RatingItem,
-    SlugItem,
     UsageItem,
-    VersionItem,
     prompt_pk,
 )
-from promptvault.prompts.repository import new_stats
 
 USAGE_TTL = timedelta(days=2)  # longer than the stream's 24 h retention: counted before expiry
-
-
-class SlugTaken(Exception):
-    pass
 
 
 def rating_sk(rater: str) -> str:
@@ -104,7 +96,7 @@ def record_usage(prompt_id: str, kind: str, now: datetime) -> None:
     stamp = now.strftime("%Y%m%dT%H%M%S%f")
     UsageItem(
         prompt_pk(prompt_id),
-        f"{kind.upper()}#{stamp}#{secrets.token_hex(4)}",
+        f"{kind.upper()}#{stamp}#{short_suffix(4)}",
         prompt_id=prompt_id,
         kind=kind,
         expires_at=now + USAGE_TTL,
@@ -144,28 +136,6 @@ def query_bookmarks(
     return items, results.last_evaluated_key
 
 
-def insert_fork(head: PromptItem, first: VersionItem, link: ForkItem) -> None:
-    """The fork's head, version 1, slug guard, zeroed stats and the link on the original,
-    all or nothing."""
-    slug = SlugItem(f"SLUG#{head.slug}", "SLUG", prompt_id=head.prompt_id)
-    try:
-        with TransactWrite(connection=Item._get_connection().connection) as tx:
-            tx.save(head, condition=PromptItem.pk.does_not_exist())
-            tx.save(first, condition=VersionItem.pk.does_not_exist())
-            tx.save(slug, condition=SlugItem.pk.does_not_exist())
-            tx.save(link)
-            tx.save(new_stats(head), condition=PromptStatsItem.pk.does_not_exist())
-    except TransactWriteError as error:
-        reasons = error.cancellation_reasons or []
-        if (
-            len(reasons) > 2
-            and reasons[2] is not None
-            and reasons[2].code == "ConditionalCheckFailed"
-        ):
-            raise SlugTaken(head.slug) from error
-        raise
-
-
 def query_forks(
     prompt_id: str, limit: int, start: dict[str, Any] | None
 ) -> tuple[list[ForkItem], dict[str, Any] | None]:
@@ -178,7 +148,3 @@ def query_forks(
     )
     items = [item for item in results if isinstance(item, ForkItem)]
     return items, results.last_evaluated_key
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

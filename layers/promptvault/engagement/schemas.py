@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt
 
+from promptvault.core.schema import ApiModel
 from promptvault.prompts.schemas import PromptOut, Status, Title, Visibility
-from promptvault.web.responses import ApiModel
 
 # Client-generated, opaque; hashed with a keyed hash before it is stored or compared.
 GuestId = Annotated[str, Field(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
-import secrets
 from typing import Any
 
-from slugify import slugify
-
+from promptvault.core.caller import Caller
+from promptvault.core.clock import now_iso, utcnow
+from promptvault.core.cursors import decode_cursor, page_meta
+from promptvault.core.errors import NotFound, Unauthorized
+from promptvault.core.secret import server_secret
 from promptvault.data.models import (
-    META,
     ForkedFrom,
     ForkItem,
+    Item,
     PromptItem,
     PromptStatsItem,
     RatingItem,
@@ -25,20 +26,12 @@ from promptvault.data.models import (
 )
 from promptvault.engagement import repository as repo
 from promptvault.engagement.schemas import ForkIn, RatingIn, RatingOut, RatingsOut
-from promptvault.errors import Conflict, NotFound, Unauthorized
-from promptvault.prompts import repository as prompts_repo
 from promptvault.prompts import service as prompts
-from promptvault.web.caller import Caller
-from promptvault.web.cursor import _key as signing_key
-from promptvault.web.cursor import decode_cursor, page_meta
-
-_ID = re.compile(r"^p_[0-9a-f]{32}$")
-_SLUG_ATTEMPTS = 4
 
 
 def guest_rater(guest_id: str) -> str:
     """A keyed hash: the stored value cannot be turned back into the client's guest id."""
-    digest = hmac.new(signing_key(), b"guest-rater\x00" + guest_id.encode(), hashlib.sha256)
+    digest = hmac.new(server_secret(), b"guest-rater\x00" + guest_id.encode(), hashlib.sha256)
     return f"g:{digest.hexdigest()[:32]}"
 
 
@@ -62,7 +55,7 @@ def visible_prompt(id_or_slug: str, caller: Caller | None) -> PromptItem:
 def rate(caller: Caller | None, id_or_slug: str, body: RatingIn) -> RatingOut:
     rater = _require_rater(caller, body.guest_id)
     head = visible_prompt(id_or_slug, caller)
-    now = prompts._now()
+    now = now_iso()
     rating = RatingItem(
         prompt_pk(head.prompt_id),
         repo.rating_sk(rater),
@@ -110,31 +103,27 @@ def ratings_out(
 
 
 def _prompt_id(id_or_slug: str) -> str:
-    """An id as is; a slug through its guard (one GetItem)."""
-    if _ID.match(id_or_slug):
-        return id_or_slug
-    if len(id_or_slug) <= 120 and re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", id_or_slug):
-        prompt_id = prompts_repo.resolve_slug(id_or_slug)
-        if prompt_id:
-            return prompt_id
-    raise NotFound("No prompt with that id")
+    prompt_id = prompts.resolve_id(id_or_slug)
+    if prompt_id is None:
+        raise NotFound("No prompt with that id")
+    return prompt_id
 
 
 def record_usage(caller: Caller | None, id_or_slug: str, kind: str) -> str:
     head = visible_prompt(id_or_slug, caller)
-    repo.record_usage(head.prompt_id, kind, repo.utcnow())
+    repo.record_usage(head.prompt_id, kind, utcnow())
     return head.prompt_id
 
 
 def bookmark(caller: Caller, id_or_slug: str) -> str:
     head = visible_prompt(id_or_slug, caller)
-    repo.put_bookmark(caller.user_id, head.prompt_id, prompts._now())
+    repo.put_bookmark(caller.user_id, head.prompt_id, now_iso())
     return head.prompt_id
 
 
 def unbookmark(caller: Caller, prompt_id: str) -> None:
     """No visibility check: one can always drop a bookmark, even of a prompt gone private."""
-    if not _ID.match(prompt_id):
+    if not prompts.is_prompt_id(prompt_id):
         raise NotFound("No prompt with that id")
     repo.delete_bookmark(caller.user_id, prompt_id)
 
@@ -157,44 +146,30 @@ def my_bookmarks(
 def fork(caller: Caller, id_or_slug: str, body: ForkIn) -> PromptItem:
     """A new prompt of the caller's with the original's current version as its version 1."""
     original = visible_prompt(id_or_slug, caller)
-    now = prompts._now()
-    prompt_id = prompts.new_prompt_id()
-    title = body.title or original.title
-    head = PromptItem(
-        prompt_pk(prompt_id),
-        META,
-        prompt_id=prompt_id,
-        owner_id=caller.user_id,
-        slug=slugify(title, max_length=80) or "prompt",
-        visibility=body.visibility,
-        status=body.status,
-        version=1,
-        revision=1,
-        created_at=now,
-        updated_at=now,
+    content = prompts.content_of(original)
+    content["title"] = body.title or original.title
+
+    def link(fork: PromptItem) -> list[Item]:
+        return [
+            ForkItem(
+                prompt_pk(original.prompt_id),
+                repo.fork_sk(fork.created_at, fork.prompt_id),
+                prompt_id=original.prompt_id,
+                fork_id=fork.prompt_id,
+                owner_id=caller.user_id,
+                created_at=fork.created_at,
+            )
+        ]
+
+    return prompts.insert_new_prompt(
+        caller.user_id,
+        content,
+        body.visibility,
+        body.status,
         forked_from=ForkedFrom(id=original.prompt_id, version=original.version),
+        change_message=f"Forked from {original.prompt_id} v{original.version}",
+        linked=link,
     )
-    for name in prompts.CONTENT_FIELDS:
-        setattr(head, name, getattr(original, name))
-    head.title = title
-    prompts._index_keys(head)
-    link = ForkItem(
-        prompt_pk(original.prompt_id),
-        repo.fork_sk(now, prompt_id),
-        prompt_id=original.prompt_id,
-        fork_id=prompt_id,
-        owner_id=caller.user_id,
-        created_at=now,
-    )
-    base_slug = head.slug
-    for _ in range(_SLUG_ATTEMPTS):
-        try:
-            message = f"Forked from {original.prompt_id} v{original.version}"
-            repo.insert_fork(head, prompts._snapshot(head, 1, caller.user_id, message), link)
-            return head
-        except repo.SlugTaken:
-            head.slug = f"{base_slug}-{secrets.token_hex(3)}"
-    raise Conflict("Could not reserve a unique slug; try again")
 
 
 def forks(

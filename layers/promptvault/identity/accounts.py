@@ -3,25 +3,29 @@ password reset. Cognito errors become domain errors here, in one place."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from contextlib import suppress
 from functools import lru_cache
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
 
-from promptvault.data.models import UserItem
-from promptvault.errors import (
+from promptvault.core.caller import Caller
+from promptvault.core.clock import now_iso
+from promptvault.core.errors import (
     Conflict,
     DomainError,
     Forbidden,
+    NotFound,
     RateLimited,
     Unauthorized,
     ValidationFailed,
     field_error,
 )
-from promptvault.settings import get_settings
-from promptvault.users import repository as users
+from promptvault.core.settings import get_settings
+from promptvault.data.models import UserItem
+from promptvault.identity import directory as users
+from promptvault.identity.schemas import UserOut
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +63,7 @@ def _map(error: ClientError) -> DomainError:
     raise error
 
 
-def sign_up(email: str, password: str, username: str) -> dict[str, Any]:
+def sign_up(email: str, password: str, username: str) -> UserOut:
     email = email.lower()
     try:
         users.reserve(username, email)
@@ -83,7 +87,7 @@ def sign_up(email: str, password: str, username: str) -> dict[str, Any]:
     except ClientError as error:
         users.release(username, email)
         raise _map(error) from error
-    now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    now = now_iso()
     profile = UserItem(
         f"USER#{result['UserSub']}",
         users.PROFILE,
@@ -93,17 +97,35 @@ def sign_up(email: str, password: str, username: str) -> dict[str, Any]:
         created_at=now,
     )
     users.create_profile(profile, username, email)
-    return {**profile_view(profile), "confirmed": confirmed}
+    return account_out(profile, confirmed=confirmed)
 
 
-def profile_view(profile: UserItem) -> dict[str, Any]:
-    return {
-        "id": profile.user_id,
-        "username": profile.username,
-        "email": profile.email,
-        "display_name": profile.display_name,
-        "created_at": profile.created_at,
-    }
+def delete_sign_in(email: str) -> None:
+    """The Cognito user, if still there (account deletion repeats this step safely)."""
+    cognito = _cognito()
+    with suppress(cognito.exceptions.UserNotFoundException):
+        cognito.admin_delete_user(UserPoolId=get_settings().user_pool_id, Username=email)
+
+
+def account_out(profile: UserItem, confirmed: bool | None = None) -> UserOut:
+    """The signed-in person's own view of their account (with the email; never public)."""
+    return UserOut(
+        id=profile.user_id,
+        username=profile.username,
+        email=profile.email,
+        display_name=profile.display_name,
+        created_at=profile.created_at,
+        confirmed=confirmed,
+    )
+
+
+def my_account(caller: Caller) -> UserOut:
+    # the credential check read the profile already for a Cognito token; an API key's has none
+    found = caller.profile
+    profile = found if isinstance(found, UserItem) else users.get_profile(caller.user_id)
+    if profile is None:
+        raise NotFound("No profile for this account")
+    return account_out(profile)
 
 
 def confirm(email: str, code: str) -> None:

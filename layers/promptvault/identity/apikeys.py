@@ -16,9 +16,10 @@ from datetime import UTC, datetime, timedelta
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
+from promptvault.core.caller import Caller
+from promptvault.core.errors import Conflict, NotFound, Unauthorized, field_error
 from promptvault.data.models import ApiKeyItem
-from promptvault.errors import Conflict, NotFound, Unauthorized, field_error
-from promptvault.web.caller import Caller
+from promptvault.identity.schemas import ApiKeyOut
 
 PREFIX = "pv_"
 SK = "APIKEY"
@@ -139,3 +140,15 @@ def delete_all(user_id: str) -> int:
         for key in keys:
             batch.delete(key)
     return len(keys)
+
+
+def key_out(item: ApiKeyItem) -> ApiKeyOut:
+    """What the owner sees of a key: never its secret or hash."""
+    return ApiKeyOut(
+        id=public_id(item.key_id),
+        name=item.name,
+        scopes=sorted(item.scopes),
+        created_at=item.created_at,
+        expires_at=item.expires_at,
+        last_used_at=item.last_used_at,
+    )

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from promptvault.catalogue import Route
-from promptvault.errors import Forbidden, Unauthorized
+from promptvault.core.caller import Caller
+from promptvault.core.errors import Forbidden, Unauthorized
 from promptvault.identity import apikeys
+from promptvault.identity.directory import get_profile
 from promptvault.identity.tokens import caller_from_token
-from promptvault.users.repository import get_profile
-from promptvault.web.caller import Caller
 
 _USAGE = "Use 'Authorization: Bearer <accessToken or API key>'"
 

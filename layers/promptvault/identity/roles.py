@@ -12,11 +12,11 @@ from typing import Any
 
 import boto3
 
-from promptvault.errors import Forbidden, NotFound
+from promptvault.core.caller import Caller
+from promptvault.core.errors import Forbidden, NotFound
+from promptvault.core.settings import get_settings
 from promptvault.identity.pool import GROUPS
-from promptvault.settings import get_settings
 from promptvault.users.profiles import profile_by_username
-from promptvault.web.caller import Caller
 
 ROLE_GROUPS = ("moderator", "admin")  # "user" is everyone; its group is kept for completeness
 

@@ -1,18 +1,28 @@
-"""Bodies of the account endpoints."""
+"""Bodies of the account endpoints: sign-up and tokens, API keys, roles."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field
+from pydantic import AfterValidator, AwareDatetime, EmailStr, Field
 
-from promptvault.web.responses import ApiModel
+from promptvault.core.schema import ApiModel, Line
 
 Username = Annotated[str, Field(pattern=r"^[a-z0-9_-]{3,30}$", description="3-30 of a-z 0-9 _ -")]
 # Cognito's own policy (identity/pool.py) decides strength; this bounds size before any call.
 Password = Annotated[str, Field(min_length=8, max_length=256)]
 Code = Annotated[str, Field(pattern=r"^[0-9A-Za-z]{4,12}$")]
 Email = Annotated[EmailStr, Field(max_length=254)]
+KeyScope = Literal["read", "write"]
+Role = Literal["user", "moderator", "admin"]
+KeyName = Annotated[Line, Field(min_length=1, max_length=64)]
+
+
+def _read_first(scopes: list[str]) -> list[str]:
+    if "read" not in scopes:
+        raise ValueError('must include "read": ["read"] or ["read", "write"]')
+    return sorted(set(scopes))
 
 
 class SignUpRequest(ApiModel):
@@ -64,3 +74,34 @@ class UserOut(ApiModel):
 
 class Accepted(ApiModel):
     message: str
+
+
+class ApiKeyCreate(ApiModel):
+    name: KeyName
+    # a field validator, so a refusal names "scopes" (a model validator's names the body)
+    scopes: Annotated[
+        list[KeyScope], Field(min_length=1, max_length=2), AfterValidator(_read_first)
+    ] = ["read"]
+    expires_at: AwareDatetime | None = None
+
+
+class ApiKeyOut(ApiModel):
+    id: str
+    name: str
+    scopes: list[str]
+    created_at: str
+    expires_at: datetime | None = None
+    last_used_at: str | None = None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="The secret: shown this once, never again")
+
+
+class RoleUpdate(ApiModel):
+    role: Role
+
+
+class RoleOut(ApiModel):
+    username: str
+    role: Role

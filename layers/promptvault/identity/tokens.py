@@ -10,9 +10,9 @@ from urllib.request import urlopen
 import jwt
 from jwt import PyJWK, PyJWKClient, PyJWKSet
 
-from promptvault.errors import Unauthorized
-from promptvault.settings import get_settings
-from promptvault.web.caller import Caller
+from promptvault.core.caller import Caller
+from promptvault.core.errors import Unauthorized
+from promptvault.core.settings import get_settings
 
 _JWKS_LIFESPAN_SECONDS = 3600
 _LEEWAY_SECONDS = 5

@@ -7,12 +7,11 @@ why, and stays after the prompt is deleted, as an audit trail.
 
 from __future__ import annotations
 
-import uuid
-
+from promptvault.core.caller import Caller
+from promptvault.core.errors import Forbidden
+from promptvault.core.ids import new_id
 from promptvault.data.models import ModerationItem, prompt_pk
-from promptvault.errors import Forbidden
 from promptvault.prompts import service as prompts
-from promptvault.web.caller import Caller
 
 
 def archive(caller: Caller, prompt_id: str, reason: str) -> ModerationItem:
@@ -20,7 +19,7 @@ def archive(caller: Caller, prompt_id: str, reason: str) -> ModerationItem:
         raise Forbidden("Only moderators and admins can archive others' prompts")
     head = prompts.archive_as_moderator(prompt_id)
     now = head.updated_at
-    action_id = f"m_{uuid.uuid4().hex}"
+    action_id = new_id("m")
     record = ModerationItem(
         prompt_pk(head.prompt_id),
         f"MODERATION#{now}#{action_id}",

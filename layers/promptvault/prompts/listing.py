@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from promptvault.core.caller import Caller
+from promptvault.core.cursors import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page_meta
 from promptvault.data.models import PromptItem, PromptStatsItem
 from promptvault.prompts import repository as repo
 from promptvault.prompts.service import find_prompt
-from promptvault.web.caller import Caller
-from promptvault.web.cursor import decode_cursor, page_meta
 
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT"]
 
 
 def with_stats(heads: list[PromptItem]) -> list[tuple[PromptItem, PromptStatsItem | None]]:
@@ -42,6 +41,16 @@ def list_my_prompts(
     items, last = repo.query_owner_prompts(
         caller.user_id, limit, decode_cursor(cursor, scope), condition
     )
+    return items, page_meta(last, scope)
+
+
+def list_public_of(
+    owner_id: str, cursor: str | None, limit: int
+) -> tuple[list[PromptItem], dict[str, Any]]:
+    """A person's public, published prompts, newest first (their profile page)."""
+    scope = f"user-prompts:{owner_id}"
+    condition = (PromptItem.visibility == "public") & (PromptItem.status == "published")
+    items, last = repo.query_owner_prompts(owner_id, limit, decode_cursor(cursor, scope), condition)
     return items, page_meta(last, scope)
 
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.condition import Condition
-from pynamodb.transactions import TransactWrite
 
 from promptvault.data.models import (
     META,
@@ -31,6 +30,7 @@ from promptvault.data.models import (
     prompt_pk,
     version_sk,
 )
+from promptvault.data.transactions import failed_at, transaction
 
 
 class SlugTaken(Exception):
@@ -39,16 +39,6 @@ class SlugTaken(Exception):
 
 class RevisionMismatch(Exception):
     pass
-
-
-def _connection_transaction() -> TransactWrite:
-    return TransactWrite(connection=Item._get_connection().connection)
-
-
-def _cancelled_at(error: TransactWriteError, index: int) -> bool:
-    reasons = error.cancellation_reasons or []
-    reason = reasons[index] if index < len(reasons) else None
-    return reason is not None and reason.code == "ConditionalCheckFailed"
 
 
 def get_head(prompt_id: str) -> PromptItem | None:
@@ -94,18 +84,20 @@ def new_stats(head: PromptItem) -> PromptStatsItem:
     return PromptStatsItem(prompt_pk(head.prompt_id), STATS, owner_id=head.owner_id)
 
 
-def insert_prompt(head: PromptItem, first: VersionItem) -> None:
-    """Head, first version, slug guard and zeroed stats in one transaction; SlugTaken when
-    the slug is in use."""
+def insert_prompt(head: PromptItem, first: VersionItem, linked: tuple[Item, ...] = ()) -> None:
+    """Head, first version, slug guard, zeroed stats and the ``linked`` items in one
+    transaction; SlugTaken when the slug is in use."""
     slug = SlugItem(f"SLUG#{head.slug}", "SLUG", prompt_id=head.prompt_id)
     try:
-        with _connection_transaction() as tx:
+        with transaction() as tx:
             tx.save(head, condition=PromptItem.pk.does_not_exist())
             tx.save(first, condition=VersionItem.pk.does_not_exist())
             tx.save(slug, condition=SlugItem.pk.does_not_exist())
             tx.save(new_stats(head), condition=PromptStatsItem.pk.does_not_exist())
+            for item in linked:
+                tx.save(item)
     except TransactWriteError as error:
-        if _cancelled_at(error, 2):
+        if failed_at(error, 2):
             raise SlugTaken(head.slug) from error
         raise
 
@@ -113,12 +105,12 @@ def insert_prompt(head: PromptItem, first: VersionItem) -> None:
 def save_edit(head: PromptItem, expected_revision: int, version: VersionItem | None) -> None:
     """The new head (and its new version, if content changed) only if nobody edited in between."""
     try:
-        with _connection_transaction() as tx:
+        with transaction() as tx:
             tx.save(head, condition=PromptItem.revision == expected_revision)
             if version is not None:
                 tx.save(version, condition=VersionItem.pk.does_not_exist())
     except TransactWriteError as error:
-        if _cancelled_at(error, 0):
+        if failed_at(error, 0):
             raise RevisionMismatch(head.prompt_id) from error
         raise
 
@@ -134,7 +126,7 @@ def delete_prompt(head: PromptItem) -> None:
     ratings and the links of this prompt's forks, found by one Query of the partition."""
     slug = SlugItem(f"SLUG#{head.slug}", "SLUG")
     try:
-        with _connection_transaction() as tx:
+        with transaction() as tx:
             tx.delete(head, condition=PromptItem.revision == head.revision)
             tx.delete(slug)
             tx.delete(PromptStatsItem(prompt_pk(head.prompt_id), STATS))
@@ -142,7 +134,7 @@ def delete_prompt(head: PromptItem) -> None:
                 origin = prompt_pk(head.forked_from.id)
                 tx.delete(ForkItem(origin, f"FORK#{head.created_at}#{head.prompt_id}"))
     except TransactWriteError as error:
-        if _cancelled_at(error, 0):
+        if failed_at(error, 0):
             raise RevisionMismatch(head.prompt_id) from error
         raise
     leftovers = Item.query(

@@ -8,29 +8,16 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 from slugify import slugify
 
+from promptvault.core.schema import ApiModel, no_control_chars, single_line
 from promptvault.reference import category_slugs, model_slugs
-from promptvault.web.responses import ApiModel
 
 Visibility = Literal["public", "private", "unlisted"]
 Status = Literal["draft", "published", "archived"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _VARIABLE_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
 
 MAX_TAGS = 5
 MAX_TAG_LENGTH = 30
-
-
-def _no_control_chars(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
-    return value
-
-
-def _single_line(value: str) -> str:
-    if "\n" in value or "\r" in value:
-        raise ValueError("must be a single line")
-    return value
 
 
 def _known_category(value: str) -> str:
@@ -58,16 +45,16 @@ def _normalise_tags(tags: list[str]) -> list[str]:
     return seen
 
 
-Text = Annotated[str, AfterValidator(_no_control_chars)]
+Text = Annotated[str, AfterValidator(no_control_chars)]
 Title = Annotated[
     str,
     Field(min_length=5, max_length=100),
-    AfterValidator(_single_line),
-    AfterValidator(_no_control_chars),
+    AfterValidator(single_line),
+    AfterValidator(no_control_chars),
 ]
-Content = Annotated[str, Field(min_length=20, max_length=10_000), AfterValidator(_no_control_chars)]
-Description = Annotated[str, Field(max_length=500), AfterValidator(_no_control_chars)]
-LongText = Annotated[str, Field(max_length=10_000), AfterValidator(_no_control_chars)]
+Content = Annotated[str, Field(min_length=20, max_length=10_000), AfterValidator(no_control_chars)]
+Description = Annotated[str, Field(max_length=500), AfterValidator(no_control_chars)]
+LongText = Annotated[str, Field(max_length=10_000), AfterValidator(no_control_chars)]
 Category = Annotated[str, Field(max_length=64), AfterValidator(_known_category)]
 ModelSlug = Annotated[str, Field(max_length=64), AfterValidator(_known_model)]
 Tags = Annotated[
@@ -76,16 +63,16 @@ Tags = Annotated[
     AfterValidator(_normalise_tags),
 ]
 ChangeMessage = Annotated[
-    str, Field(max_length=500), AfterValidator(_single_line), AfterValidator(_no_control_chars)
+    str, Field(max_length=500), AfterValidator(single_line), AfterValidator(no_control_chars)
 ]
 
 
 class VariableIn(ApiModel):
     name: Annotated[str, Field(pattern=_VARIABLE_NAME)]
-    description: Annotated[str, Field(max_length=200), AfterValidator(_no_control_chars)] | None = (
+    description: Annotated[str, Field(max_length=200), AfterValidator(no_control_chars)] | None = (
         None
     )
-    default: Annotated[str, Field(max_length=1000), AfterValidator(_no_control_chars)] | None = None
+    default: Annotated[str, Field(max_length=1000), AfterValidator(no_control_chars)] | None = None
 
 
 Variables = Annotated[list[VariableIn], Field(max_length=20)]

@@ -8,29 +8,32 @@ from __future__ import annotations
 
 import difflib
 import re
-import secrets
-import uuid
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from slugify import slugify
 
-from promptvault.data.models import (
-    META,
-    PromptItem,
-    PromptStatsItem,
-    Variable,
-    VersionItem,
-    prompt_pk,
-    version_sk,
-)
-from promptvault.errors import (
+from promptvault.core.caller import Caller
+from promptvault.core.clock import now_iso
+from promptvault.core.errors import (
     Conflict,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
     ValidationFailed,
     field_error,
+)
+from promptvault.core.ids import new_id, short_suffix
+from promptvault.data.models import (
+    META,
+    ForkedFrom,
+    Item,
+    PromptItem,
+    PromptStatsItem,
+    Variable,
+    VersionItem,
+    prompt_pk,
+    version_sk,
 )
 from promptvault.prompts import repository as repo
 from promptvault.prompts.schemas import (
@@ -39,7 +42,6 @@ from promptvault.prompts.schemas import (
     VariableIn,
     variables_problem,
 )
-from promptvault.web.caller import Caller
 
 CONTENT_FIELDS = (
     "title",
@@ -58,12 +60,8 @@ _SLUG_ATTEMPTS = 4
 _NOT_FOUND = "No prompt with that id"
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def new_prompt_id() -> str:
-    return f"p_{uuid.uuid4().hex}"
+    return new_id("p")
 
 
 def etag(head: PromptItem) -> str:
@@ -105,49 +103,75 @@ def _snapshot(head: PromptItem, number: int, author: str, message: str | None) -
 
 
 def create_prompt(caller: Caller, data: PromptCreate) -> PromptItem:
-    now = _now()
+    content: dict[str, Any] = {name: getattr(data, name) for name in CONTENT_FIELDS}
+    content["variables"] = _variables(data.variables)
+    content["tags"] = set(data.tags) or None
+    return insert_new_prompt(caller.user_id, content, data.visibility, data.status)
+
+
+def content_of(head: PromptItem) -> dict[str, Any]:
+    """A prompt's current content, by field: what a new prompt can start from (a fork)."""
+    return {name: getattr(head, name) for name in CONTENT_FIELDS}
+
+
+def insert_new_prompt(
+    owner_id: str,
+    content: dict[str, Any],
+    visibility: str,
+    status: str,
+    *,
+    forked_from: ForkedFrom | None = None,
+    change_message: str | None = None,
+    linked: Callable[[PromptItem], Iterable[Item]] = lambda head: (),
+) -> PromptItem:
+    """A new prompt at version 1 with a unique slug from its title. ``linked`` names items
+    written in the same transaction (a fork's link on its original)."""
+    now = now_iso()
     prompt_id = new_prompt_id()
-    base_slug = slugify(data.title, max_length=80) or "prompt"
+    base_slug = slugify(content["title"], max_length=80) or "prompt"
     head = PromptItem(
         prompt_pk(prompt_id),
         META,
         prompt_id=prompt_id,
-        owner_id=caller.user_id,
+        owner_id=owner_id,
         slug=base_slug,
-        title=data.title,
-        description=data.description,
-        content=data.content,
-        instructions=data.instructions,
-        example_output=data.example_output,
-        variables=_variables(data.variables),
-        category=data.category,
-        model=data.model,
-        tags=set(data.tags) or None,
-        visibility=data.visibility,
-        status=data.status,
+        visibility=visibility,
+        status=status,
         version=1,
         revision=1,
         created_at=now,
         updated_at=now,
+        forked_from=forked_from,
+        **content,
     )
     _index_keys(head)
+    first = _snapshot(head, 1, owner_id, change_message)
     for _ in range(_SLUG_ATTEMPTS):
         try:
-            repo.insert_prompt(head, _snapshot(head, 1, caller.user_id, None))
+            repo.insert_prompt(head, first, tuple(linked(head)))
             return head
         except repo.SlugTaken:
-            head.slug = f"{base_slug}-{secrets.token_hex(3)}"
+            head.slug = f"{base_slug}-{short_suffix()}"
     raise Conflict("Could not reserve a unique slug; try again")
+
+
+def is_prompt_id(value: str) -> bool:
+    return bool(_ID.match(value))
+
+
+def resolve_id(id_or_slug: str) -> str | None:
+    """An id as it is; a slug through its guard (one GetItem); None for neither."""
+    if _ID.match(id_or_slug):
+        return id_or_slug
+    if len(id_or_slug) <= 120 and _SLUG.match(id_or_slug):
+        return repo.resolve_slug(id_or_slug)
+    return None
 
 
 def find_prompt(id_or_slug: str, caller: Caller | None) -> PromptItem:
     """The prompt by id or slug if the caller may see it; 404 otherwise (never 403)."""
-    head = None
-    if _ID.match(id_or_slug):
-        head = repo.get_head(id_or_slug)
-    elif len(id_or_slug) <= 120 and _SLUG.match(id_or_slug):
-        prompt_id = repo.resolve_slug(id_or_slug)
-        head = repo.get_head(prompt_id) if prompt_id else None
+    prompt_id = resolve_id(id_or_slug)
+    head = repo.get_head(prompt_id) if prompt_id else None
     if head is None or not is_visible(head, caller):
         raise NotFound(_NOT_FOUND)
     return head
@@ -157,9 +181,7 @@ def find_prompt_with_stats(
     id_or_slug: str, caller: Caller | None
 ) -> tuple[PromptItem, PromptStatsItem | None]:
     """``find_prompt`` plus the counters, still one read for an id (BatchGetItem)."""
-    prompt_id = id_or_slug if _ID.match(id_or_slug) else None
-    if prompt_id is None and len(id_or_slug) <= 120 and _SLUG.match(id_or_slug):
-        prompt_id = repo.resolve_slug(id_or_slug)
+    prompt_id = resolve_id(id_or_slug)
     head, stats = repo.get_head_with_stats(prompt_id) if prompt_id else (None, None)
     if head is None or not is_visible(head, caller):
         raise NotFound(_NOT_FOUND)
@@ -194,18 +216,22 @@ def check_if_match(head: PromptItem, if_match: str | None) -> int:
         )
     tags = [t.strip() for t in if_match.split(",")]
     if etag(head) not in tags:
-        raise PreconditionFailed(
-            "The prompt has changed since you read it",
-            [
-                {
-                    "field": "If-Match",
-                    "message": f"current ETag is {etag(head)}",
-                    "currentVersion": head.version,
-                    "currentETag": etag(head),
-                }
-            ],
-        )
+        raise PreconditionFailed("The prompt has changed since you read it", _current(head))
     return head.revision
+
+
+def _current(head: PromptItem | None) -> list[dict[str, Any]]:
+    """The 412 details: what the client must re-read to edit again."""
+    if head is None:
+        return []
+    return [
+        {
+            "field": "If-Match",
+            "message": f"current ETag is {etag(head)}",
+            "currentVersion": head.version,
+            "currentETag": etag(head),
+        }
+    ]
 
 
 def _apply_patch(head: PromptItem, patch: PromptUpdate) -> bool:
@@ -249,7 +275,7 @@ def update_prompt(
     if content_changed:
         _check_variables(head)
     head.revision = expected + 1
-    head.updated_at = _now()
+    head.updated_at = now_iso()
     _index_keys(head)
     version = None
     if content_changed:
@@ -264,19 +290,9 @@ def _save(head: PromptItem, expected: int, version: VersionItem | None) -> None:
         repo.save_edit(head, expected, version)
     except repo.RevisionMismatch as exc:
         current = repo.get_head(head.prompt_id)
-        details = (
-            []
-            if current is None
-            else [
-                {
-                    "field": "If-Match",
-                    "message": f"current ETag is {etag(current)}",
-                    "currentVersion": current.version,
-                    "currentETag": etag(current),
-                }
-            ]
-        )
-        raise PreconditionFailed("The prompt was changed by another request", details) from exc
+        raise PreconditionFailed(
+            "The prompt was changed by another request", _current(current)
+        ) from exc
 
 
 def delete_prompt(caller: Caller, prompt_id: str) -> None:
@@ -285,6 +301,20 @@ def delete_prompt(caller: Caller, prompt_id: str) -> None:
         repo.delete_prompt(head)
     except repo.RevisionMismatch as exc:
         raise Conflict("The prompt changed while it was being deleted; try again") from exc
+
+
+def delete_prompts_of(owner_id: str) -> int:
+    """Every prompt the user owns, each as its owner would delete it (account deletion)."""
+    owner = Caller(user_id=owner_id)
+    count = 0
+    start: dict[str, Any] | None = None
+    while True:
+        heads, start = repo.query_owner_prompts(owner_id, 100, start, None)
+        for head in heads:
+            delete_prompt(owner, head.prompt_id)
+            count += 1
+        if not start:
+            return count
 
 
 def archive_as_moderator(prompt_id: str) -> PromptItem:
@@ -296,7 +326,7 @@ def archive_as_moderator(prompt_id: str) -> PromptItem:
     expected = head.revision
     head.status = "archived"
     head.revision = expected + 1
-    head.updated_at = _now()
+    head.updated_at = now_iso()
     _index_keys(head)
     _save(head, expected, None)
     return head
@@ -329,7 +359,7 @@ def restore_version(
         setattr(head, name, getattr(source, name))
     head.version += 1
     head.revision = expected + 1
-    head.updated_at = _now()
+    head.updated_at = now_iso()
     _index_keys(head)
     version = _snapshot(head, head.version, caller.user_id, message or f"Restored version {number}")
     version.restored_from = number

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import UpdateError
 
+from promptvault.core.errors import RateLimited
 from promptvault.data.models import RateCounterItem
-from promptvault.errors import RateLimited
 from promptvault.ratelimit.limits import Limit
 
 _TTL_SLACK_SECONDS = 60

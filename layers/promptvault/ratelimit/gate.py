@@ -11,9 +11,9 @@ import json
 from typing import Any
 
 from promptvault.catalogue import Route
+from promptvault.core.caller import Caller
 from promptvault.ratelimit.counter import hit
 from promptvault.ratelimit.limits import ACTIONS, active
-from promptvault.web.caller import Caller
 
 
 def client_ip(event: dict[str, Any]) -> str:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from promptvault.web.responses import ApiModel
+from promptvault.core.schema import ApiModel
 
 
 class CategoryOut(ApiModel):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import tempfile
 from functools import lru_cache
 
+from promptvault.core.settings import get_settings
 from promptvault.search.backend import SearchBackend
-from promptvault.settings import get_settings
 
 
 @lru_cache(maxsize=1)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from promptvault.core.schema import ApiModel
 from promptvault.search.backend import Hit, PromptDocument
-from promptvault.web.responses import ApiModel
 
 
 class PromptStatsOut(ApiModel):

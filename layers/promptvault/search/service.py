@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from promptvault.errors import InvalidCursor, Unauthorized
+from promptvault.core.caller import Caller
+from promptvault.core.cursors import decode_cursor, encode_cursor
+from promptvault.core.errors import InvalidCursor, Unauthorized
 from promptvault.search.backend import SearchQuery, Sort
 from promptvault.search.engine import get_backend
 from promptvault.search.schemas import PromptSummary, SearchHitOut, prompt_summary, search_hit
-from promptvault.web.caller import Caller
-from promptvault.web.cursor import decode_cursor, encode_cursor
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 50

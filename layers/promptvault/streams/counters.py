@@ -393,7 +393,7 @@ class DynamoCounterStore:
 def default_store() -> DynamoCounterStore:
     import boto3
 
-    from promptvault.settings import get_settings
+    from promptvault.core.settings import get_settings
 
     settings = get_settings()
     client = boto3.client(

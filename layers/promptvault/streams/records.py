@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from promptvault.errors import DomainError
+from promptvault.core.errors import DomainError
 
 Image = dict[str, Any]
 EventName = Literal["INSERT", "MODIFY", "REMOVE"]

@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import boto3
 
+    from promptvault.core.settings import get_settings
     from promptvault.search.engine import get_backend
-    from promptvault.settings import get_settings
 
     settings = get_settings()
     client = boto3.client(

@@ -16,11 +16,10 @@ and guards can remain, as with decision 9, for an operator to remove.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
+from promptvault.core.caller import Caller
+from promptvault.core.errors import NotFound
 from promptvault.data.models import (
     BookmarkItem,
     FollowItem,
@@ -29,15 +28,10 @@ from promptvault.data.models import (
     RatingItem,
     UserItem,
 )
-from promptvault.errors import NotFound
-from promptvault.identity import accounts, apikeys
+from promptvault.identity import accounts, apikeys, directory
 from promptvault.moderation.service import anonymise_moderator
-from promptvault.prompts import repository as prompt_repo
 from promptvault.prompts import service as prompts
-from promptvault.settings import get_settings
 from promptvault.users import follows
-from promptvault.users import repository as users
-from promptvault.web.caller import Caller
 
 # type -> what erases it (documentation; ``delete_account`` runs them in order)
 ERASED: dict[str, str] = {
@@ -65,7 +59,7 @@ NOT_PERSONAL: dict[str, str] = {
 
 
 def _profile_or_404(caller: Caller) -> UserItem:
-    profile = users.get_profile(caller.user_id)
+    profile = directory.get_profile(caller.user_id)
     if profile is None:
         raise NotFound("No profile for this account")
     return profile
@@ -90,19 +84,6 @@ def _follows(user_id: str) -> int:
     return count
 
 
-def _prompts(caller: Caller) -> int:
-    owner = Caller(user_id=caller.user_id)
-    count = 0
-    start: dict[str, Any] | None = None
-    while True:
-        heads, start = prompt_repo.query_owner_prompts(caller.user_id, 100, start, None)
-        for head in heads:
-            prompts.delete_prompt(owner, head.prompt_id)
-            count += 1
-        if not start:
-            return count
-
-
 def _bookmarks(user_id: str) -> int:
     return _delete_all(BookmarkItem.by_owner.query(f"BOOKMARKS#{user_id}"))
 
@@ -118,19 +99,6 @@ def _rate_counters(user_id: str, email: str) -> int:
     return count
 
 
-def _profile_and_guards(profile: UserItem) -> None:
-    with TransactWrite(connection=Item._get_connection().connection) as tx:
-        tx.delete(profile)
-        for guard in users._guards(profile.username, profile.email):
-            tx.delete(guard)
-
-
-def _cognito_user(email: str) -> None:
-    cognito = accounts._cognito()
-    with suppress(cognito.exceptions.UserNotFoundException):  # repeated after this step
-        cognito.admin_delete_user(UserPoolId=get_settings().user_pool_id, Username=email)
-
-
 def delete_account(caller: Caller, password: str) -> dict[str, int]:
     """What was removed, by kind (for the log and the tests)."""
     profile = _profile_or_404(caller)
@@ -140,11 +108,11 @@ def delete_account(caller: Caller, password: str) -> dict[str, int]:
         ("follows", lambda: _follows(caller.user_id)),
         ("bookmarks", lambda: _bookmarks(caller.user_id)),
         ("ratings", lambda: _ratings(caller.user_id)),
-        ("prompts", lambda: _prompts(caller)),
+        ("prompts", lambda: prompts.delete_prompts_of(caller.user_id)),
         ("moderation", lambda: anonymise_moderator(caller.user_id)),
         ("rateCounters", lambda: _rate_counters(caller.user_id, profile.email)),
     ]
     removed = {name: step() for name, step in steps}
-    _cognito_user(profile.email)
-    _profile_and_guards(profile)
+    accounts.delete_sign_in(profile.email)
+    directory.delete_profile(profile)
     return removed

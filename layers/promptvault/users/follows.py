@@ -10,36 +10,23 @@ recreating it (docs/identity.md).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from promptvault.data.models import FollowItem, Item, UserItem
-from promptvault.errors import NotFound, field_error
-from promptvault.users import repository as users
+from promptvault.core.caller import Caller
+from promptvault.core.clock import now_iso
+from promptvault.core.cursors import decode_cursor, page_meta
+from promptvault.core.errors import NotFound, field_error
+from promptvault.data.models import FollowItem, UserItem
+from promptvault.data.transactions import failed_at, transaction
+from promptvault.identity import directory as users
 from promptvault.users.profiles import user_id_of
-from promptvault.web.caller import Caller
-from promptvault.web.cursor import decode_cursor, page_meta
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def follow_key(follower_id: str, followee_id: str) -> tuple[str, str]:
     return f"USER#{follower_id}", f"FOLLOWS#{followee_id}"
-
-
-def _tx() -> TransactWrite:
-    return TransactWrite(connection=Item._get_connection().connection)
-
-
-def _cancelled_at(error: TransactWriteError, index: int) -> bool:
-    reasons = error.cancellation_reasons or []
-    reason = reasons[index] if index < len(reasons) else None
-    return reason is not None and reason.code == "ConditionalCheckFailed"
 
 
 def follow(caller: Caller, username: str) -> None:
@@ -49,7 +36,7 @@ def follow(caller: Caller, username: str) -> None:
     me = caller.user_id
     if caller.username is None:  # the credential check names every caller; this is a guard
         raise NotFound("No profile for this account")
-    now = _now()
+    now = now_iso()
     pk, sk = follow_key(me, followee_id)
     item = FollowItem(
         pk,
@@ -65,14 +52,14 @@ def follow(caller: Caller, username: str) -> None:
         gsi2sk=f"{now}#{followee_id}",
     )
     try:
-        with _tx() as tx:  # pynamodb sends the condition checks first: indexes 0, 1, then 2
+        with transaction() as tx:  # pynamodb sends the condition checks first: indexes 0, 1, then 2
             _exists(tx, followee_id)
             _exists(tx, me)
             tx.save(item, condition=FollowItem.pk.does_not_exist())
     except TransactWriteError as error:
-        if _cancelled_at(error, 2):
+        if failed_at(error, 2):
             return  # already following: PUT is idempotent (no record, no count)
-        if _cancelled_at(error, 0) or _cancelled_at(error, 1):
+        if failed_at(error, 0) or failed_at(error, 1):
             raise NotFound("No user with that username") from error
         raise
 

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from promptvault.core.cursors import decode_cursor, page_meta
 from promptvault.data.models import UserItem
-from promptvault.users.repository import add_reputation
-from promptvault.web.cursor import decode_cursor, page_meta
+from promptvault.identity.directory import PROFILE
 
 SCOPE = "leaderboard"
-__all__ = ["add_reputation", "top"]
+
+
+def add_reputation(user_id: str, delta: int) -> None:
+    """The counters consumer's reputation update, alone: ADD on an existing profile only
+    (the consumer makes it through its exactly-once protocol; tests and operators use this)."""
+    UserItem(f"USER#{user_id}", PROFILE).update(
+        actions=[UserItem.reputation.add(delta)], condition=UserItem.pk.exists()
+    )
 
 
 def top(cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:

@@ -7,13 +7,12 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from promptvault.core.caller import Caller
+from promptvault.core.errors import NotFound
 from promptvault.data.models import GuardItem, PromptItem, UserItem
-from promptvault.errors import NotFound
-from promptvault.prompts import repository as prompts
-from promptvault.users import repository as users
+from promptvault.identity import directory as users
+from promptvault.prompts import listing
 from promptvault.users.schemas import ProfileOut, ProfileUpdate
-from promptvault.web.caller import Caller
-from promptvault.web.cursor import decode_cursor, page_meta
 
 _USERNAME = re.compile(r"^[a-z0-9_-]{3,30}$")
 _NO_USER = "No user with that username"
@@ -78,10 +77,4 @@ def update_profile(caller: Caller, patch: ProfileUpdate) -> UserItem:
 def list_public_prompts(
     username: str, cursor: str | None, limit: int
 ) -> tuple[list[PromptItem], dict[str, Any]]:
-    user_id = user_id_of(username)
-    scope = f"user-prompts:{user_id}"
-    condition = (PromptItem.visibility == "public") & (PromptItem.status == "published")
-    items, last = prompts.query_owner_prompts(
-        user_id, limit, decode_cursor(cursor, scope), condition
-    )
-    return items, page_meta(last, scope)
+    return listing.list_public_of(user_id_of(username), cursor, limit)

@@ -1,25 +1,14 @@
-"""Bodies of the identity endpoints: API keys, profiles, follows, roles, account deletion."""
+"""Bodies of the people endpoints: public profiles, follows, the leaderboard, account deletion."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, AwareDatetime, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from promptvault.prompts.schemas import _no_control_chars, _single_line
-from promptvault.web.responses import ApiModel
-
-KeyScope = Literal["read", "write"]
-Role = Literal["user", "moderator", "admin"]
-
-
-def _read_first(scopes: list[str]) -> list[str]:
-    if "read" not in scopes:
-        raise ValueError('must include "read": ["read"] or ["read", "write"]')
-    return sorted(set(scopes))
+from promptvault.core.schema import ApiModel, Line, no_control_chars
 
 
 def _web_url(value: str) -> str:
@@ -38,35 +27,11 @@ def _https_url(value: str) -> str:
     return _web_url(value)
 
 
-Line = Annotated[str, AfterValidator(_single_line), AfterValidator(_no_control_chars)]
-KeyName = Annotated[Line, Field(min_length=1, max_length=64)]
 Url = Annotated[str, Field(max_length=300), AfterValidator(_web_url)]
 ImageUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_url)]
 TwitterHandle = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]{1,15}$")]
 # GitHub's rule: 1-39 of letters, digits and single inner hyphens
 GithubHandle = Annotated[str, Field(max_length=39, pattern=r"^[A-Za-z0-9](?:-?[A-Za-z0-9])*$")]
-
-
-class ApiKeyCreate(ApiModel):
-    name: KeyName
-    # a field validator, so a refusal names "scopes" (a model validator's names the body)
-    scopes: Annotated[
-        list[KeyScope], Field(min_length=1, max_length=2), AfterValidator(_read_first)
-    ] = ["read"]
-    expires_at: AwareDatetime | None = None
-
-
-class ApiKeyOut(ApiModel):
-    id: str
-    name: str
-    scopes: list[str]
-    created_at: str
-    expires_at: datetime | None = None
-    last_used_at: str | None = None
-
-
-class ApiKeyCreated(ApiKeyOut):
-    key: str = Field(description="The secret: shown this once, never again")
 
 
 class ProfileOut(ApiModel):
@@ -88,7 +53,7 @@ class ProfileUpdate(ApiModel):
     """Any subset; null clears a field."""
 
     display_name: Annotated[Line, Field(min_length=1, max_length=50)] | None = None
-    bio: Annotated[str, Field(max_length=300), AfterValidator(_no_control_chars)] | None = None
+    bio: Annotated[str, Field(max_length=300), AfterValidator(no_control_chars)] | None = None
     avatar_url: ImageUrl | None = None
     website: Url | None = None
     twitter: TwitterHandle | None = None
@@ -115,28 +80,6 @@ class LeaderboardEntry(ApiModel):
     username: str
     display_name: str | None = None
     reputation: int
-
-
-class RoleUpdate(ApiModel):
-    role: Role
-
-
-class RoleOut(ApiModel):
-    username: str
-    role: Role
-
-
-class ArchiveRequest(ApiModel):
-    reason: Annotated[Line, Field(min_length=3, max_length=500)]
-
-
-class ModerationOut(ApiModel):
-    action_id: str
-    prompt_id: str
-    action: str
-    reason: str
-    moderator_id: str
-    created_at: str
 
 
 class AccountDeletion(ApiModel):

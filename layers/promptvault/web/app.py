@@ -14,8 +14,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from promptvault.catalogue import Route, by_function
-from promptvault.errors import DomainError, PayloadTooLarge
-from promptvault.web.caller import Caller, bind_caller, unbind_caller
+from promptvault.core.caller import Caller, bind_caller, unbind_caller
+from promptvault.core.errors import DomainError, PayloadTooLarge
 from promptvault.web.envelope import JSON, error_body, error_response
 
 logger = Logger(service="promptvault")
@@ -83,7 +83,7 @@ def _caller_for(route: Route, event: dict[str, Any]) -> Caller | None:
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     authorization = headers.get("authorization")
     if authorization is None and route.auth == "user":
-        from promptvault.errors import Unauthorized
+        from promptvault.core.errors import Unauthorized
 
         raise Unauthorized("Sign in to do this: send 'Authorization: Bearer <accessToken>'")
     if authorization is None:

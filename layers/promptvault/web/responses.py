@@ -1,24 +1,16 @@
-"""Success responses in the envelope, and the camelCase base model every API schema uses."""
+"""Success responses in the envelope, and the envelope models the OpenAPI document declares."""
 
 from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
 from aws_lambda_powertools.event_handler import Response
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel
 
+from promptvault.core.schema import ApiModel
 from promptvault.web.envelope import JSON, success_body
 
 T = TypeVar("T")
-
-
-class ApiModel(BaseModel):
-    """Request and response bodies: camelCase on the wire, unknown fields refused."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strip_whitespace=False
-    )
 
 
 class Envelope(ApiModel, Generic[T]):  # noqa: UP046  (pydantic generic)

@@ -11,33 +11,20 @@ import base64
 import hashlib
 import hmac
 import json
-from functools import lru_cache
 from typing import Any
 
-from promptvault.errors import InvalidCursor
-from promptvault.settings import get_settings
+from promptvault.core.errors import InvalidCursor
+from promptvault.core.secret import server_secret
 
 _MAX_CURSOR_CHARS = 2048
-
-
-@lru_cache(maxsize=1)
-def _key() -> bytes:
-    """The signing key: CURSOR_SECRET locally, Secrets Manager on AWS (read once per container)."""
-    settings = get_settings()
-    if settings.cursor_secret:
-        return settings.cursor_secret.encode()
-    if settings.cursor_secret_arn:
-        import boto3
-
-        client = boto3.client("secretsmanager", region_name=settings.region)
-        return str(
-            client.get_secret_value(SecretId=settings.cursor_secret_arn)["SecretString"]
-        ).encode()
-    raise RuntimeError("Set CURSOR_SECRET or CURSOR_SECRET_ARN")
+DEFAULT_LIMIT = 20  # a page, unless the client asks for fewer or more
+MAX_LIMIT = 100
 
 
 def _mac(scope: str, payload: bytes) -> bytes:
-    return hmac.new(_key(), scope.encode() + b"\x00" + payload, hashlib.sha256).digest()[:16]
+    return hmac.new(server_secret(), scope.encode() + b"\x00" + payload, hashlib.sha256).digest()[
+        :16
+    ]
 
 
 def encode_cursor(last_key: dict[str, Any] | None, scope: str) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from promptvault.errors import Unauthorized
+from promptvault.core.errors import Unauthorized
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,22 @@
+"""Bodies of the moderation endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from promptvault.core.schema import ApiModel, Line
+
+
+class ArchiveRequest(ApiModel):
+    reason: Annotated[Line, Field(min_length=3, max_length=500)]
+
+
+class ModerationOut(ApiModel):
+    action_id: str
+    prompt_id: str
+    action: str
+    reason: str
+    moderator_id: str
+    created_at: str
