@@ -24,7 +24,7 @@ from promptvault.core.errors import (
 )
 from promptvault.core.settings import get_settings
 from promptvault.data.models import UserItem
-from promptvault.identity import directory as users
+from promptvault.identity import directory
 from promptvault.identity.schemas import UserOut
 
 
@@ -66,8 +66,8 @@ def _map(error: ClientError) -> DomainError:
 def sign_up(email: str, password: str, username: str) -> UserOut:
     email = email.lower()
     try:
-        users.reserve(username, email)
-    except users.Taken as taken:
+        directory.reserve(username, email)
+    except directory.Taken as taken:
         raise Conflict(
             f"That {taken.field} is already in use", [{"field": taken.field, "message": "taken"}]
         ) from taken
@@ -85,18 +85,18 @@ def sign_up(email: str, password: str, username: str) -> UserOut:
             _cognito().admin_confirm_sign_up(UserPoolId=settings.user_pool_id, Username=email)
             confirmed = True
     except ClientError as error:
-        users.release(username, email)
+        directory.release(username, email)
         raise _map(error) from error
     now = now_iso()
     profile = UserItem(
         f"USER#{result['UserSub']}",
-        users.PROFILE,
+        directory.PROFILE,
         user_id=result["UserSub"],
         username=username,
         email=email,
         created_at=now,
     )
-    users.create_profile(profile, username, email)
+    directory.create_profile(profile, username, email)
     return account_out(profile, confirmed=confirmed)
 
 
@@ -122,7 +122,7 @@ def account_out(profile: UserItem, confirmed: bool | None = None) -> UserOut:
 def my_account(caller: Caller) -> UserOut:
     # the credential check read the profile already for a Cognito token; an API key's has none
     found = caller.profile
-    profile = found if isinstance(found, UserItem) else users.get_profile(caller.user_id)
+    profile = found if isinstance(found, UserItem) else directory.get_profile(caller.user_id)
     if profile is None:
         raise NotFound("No profile for this account")
     return account_out(profile)

@@ -3,12 +3,17 @@ unique (one transaction keeps them in step)."""
 
 from __future__ import annotations
 
+import re
+
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
+from promptvault.core.errors import NotFound
 from promptvault.data.models import GuardItem, UserItem
 from promptvault.data.transactions import failed_conditions, transaction
 
 PROFILE = "PROFILE"
+_USERNAME = re.compile(r"^[a-z0-9_-]{3,30}$")
+_NO_USER = "No user with that username"
 GUARD = "GUARD"
 
 
@@ -64,3 +69,23 @@ def delete_profile(profile: UserItem) -> None:
         tx.delete(profile)
         for guard in guards(profile.username, profile.email):
             tx.delete(guard)
+
+
+def user_id_of(username: str) -> str:
+    """The user id behind a username; 404 for malformed, unknown or unclaimed names."""
+    if not _USERNAME.match(username):
+        raise NotFound(_NO_USER)
+    try:
+        guard = GuardItem.get(f"USERNAME#{username}", GUARD)
+    except DoesNotExist as missing:
+        raise NotFound(_NO_USER) from missing
+    if not guard.user_id:
+        raise NotFound(_NO_USER)  # reserved by a sign-up that has not finished
+    return guard.user_id
+
+
+def profile_by_username(username: str) -> UserItem:
+    profile = get_profile(user_id_of(username))
+    if profile is None:
+        raise NotFound(_NO_USER)
+    return profile

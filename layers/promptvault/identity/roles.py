@@ -15,8 +15,8 @@ import boto3
 from promptvault.core.caller import Caller
 from promptvault.core.errors import Forbidden, NotFound
 from promptvault.core.settings import get_settings
+from promptvault.identity.directory import profile_by_username
 from promptvault.identity.pool import GROUPS
-from promptvault.users.profiles import profile_by_username
 
 ROLE_GROUPS = ("moderator", "admin")  # "user" is everyone; its group is kept for completeness
 

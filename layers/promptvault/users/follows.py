@@ -21,8 +21,8 @@ from promptvault.core.cursors import decode_cursor, page_meta
 from promptvault.core.errors import NotFound, field_error
 from promptvault.data.models import FollowItem, UserItem
 from promptvault.data.transactions import failed_at, transaction
-from promptvault.identity import directory as users
-from promptvault.users.profiles import user_id_of
+from promptvault.identity import directory
+from promptvault.identity.directory import user_id_of
 
 
 def follow_key(follower_id: str, followee_id: str) -> tuple[str, str]:
@@ -65,7 +65,9 @@ def follow(caller: Caller, username: str) -> None:
 
 
 def _exists(tx: TransactWrite, user_id: str) -> None:
-    tx.condition_check(UserItem, f"USER#{user_id}", users.PROFILE, condition=UserItem.pk.exists())
+    tx.condition_check(
+        UserItem, f"USER#{user_id}", directory.PROFILE, condition=UserItem.pk.exists()
+    )
 
 
 def unfollow_ids(follower_id: str, followee_id: str) -> bool:

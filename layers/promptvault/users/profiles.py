@@ -2,41 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import UpdateError
 
 from promptvault.core.caller import Caller
 from promptvault.core.errors import NotFound
-from promptvault.data.models import GuardItem, PromptItem, UserItem
-from promptvault.identity import directory as users
+from promptvault.data.models import PromptItem, UserItem
+from promptvault.identity import directory
+from promptvault.identity.directory import profile_by_username, user_id_of
 from promptvault.prompts import listing
 from promptvault.users.schemas import ProfileOut, ProfileUpdate
 
-_USERNAME = re.compile(r"^[a-z0-9_-]{3,30}$")
-_NO_USER = "No user with that username"
+__all__ = ["profile_by_username", "user_id_of"]  # what the people routes look up
 EDITABLE = ("display_name", "bio", "avatar_url", "website", "twitter", "github")
-
-
-def user_id_of(username: str) -> str:
-    """The user id behind a username; 404 for malformed, unknown or unclaimed names."""
-    if not _USERNAME.match(username):
-        raise NotFound(_NO_USER)
-    try:
-        guard = GuardItem.get(f"USERNAME#{username}", users.GUARD)
-    except DoesNotExist as missing:
-        raise NotFound(_NO_USER) from missing
-    if not guard.user_id:
-        raise NotFound(_NO_USER)  # reserved by a sign-up that has not finished
-    return guard.user_id
-
-
-def profile_by_username(username: str) -> UserItem:
-    profile = users.get_profile(user_id_of(username))
-    if profile is None:
-        raise NotFound(_NO_USER)
-    return profile
 
 
 def profile_out(profile: UserItem) -> ProfileOut:
@@ -64,7 +43,7 @@ def update_profile(caller: Caller, patch: ProfileUpdate) -> UserItem:
         attribute = getattr(UserItem, name)
         value = getattr(patch, name)
         actions.append(attribute.remove() if value is None else attribute.set(value))
-    profile = UserItem(f"USER#{caller.user_id}", users.PROFILE)
+    profile = UserItem(f"USER#{caller.user_id}", directory.PROFILE)
     try:
         profile.update(actions=actions, condition=UserItem.pk.exists())
     except UpdateError as error:
