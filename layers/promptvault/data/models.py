@@ -1,7 +1,8 @@
 """The single table, owned by pynamodb models. Key design: docs/data-model.md.
 
-Every entity lives in one table with generic keys (PK/SK) and two overloaded GSIs:
-GSI1 lists an owner's prompts, GSI2 the public feed. CDK builds the table from
+Every entity lives in one table with generic keys (PK/SK) and three overloaded GSIs:
+GSI1 lists by owner (prompts, keys, bookmarks, ratings, followers), GSI2 the public feed and
+whom one follows, GSI3 (sparse) the leaderboard. CDK builds the table from
 ``table_definition()`` below, and a test compares the synthesized template with it.
 """
 
