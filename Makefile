@@ -62,8 +62,8 @@ deploy: install cdk-cli ## deploy STAGE's stacks with `cdk deploy` (needs AWS cr
 reindex: install ## rebuild the search index from the table (TABLE_NAME, DYNAMODB_ENDPOINT, SEARCH_*)
 	$(PY) -m promptvault.streams.reindex
 
-openapi: install ## regenerate docs/openapi.json from the resolvers
-	$(PY) -m promptvault.web.openapi > docs/openapi.json
+openapi: install ## regenerate docs/openapi.json from the catalogue and the route modules
+	$(PY) -m infra.openapi > docs/openapi.json
 
 clean:
 	rm -rf .venv cdk.out .pytest_cache .mypy_cache .ruff_cache

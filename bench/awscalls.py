@@ -132,7 +132,9 @@ MINIMUM: dict[str, dict[str, int]] = {
     # Each request also pays the rate limiter (issue 5): one UpdateItem, and one GetItem when
     # signed in (the scenarios below are signed in except views, copies and forks).
     "PUT /v1/prompts/{id}/rating": {"GetItem": 2, "PutItem": 1, "UpdateItem": 1},
-    "DELETE /v1/prompts/{id}/rating": {"DeleteItem": 1, "GetItem": 2, "UpdateItem": 1},
+    # one conditional delete of one's own rating, whatever the prompt's visibility now (issue
+    # 16, finding 10); only when there was none, the head (GetItem) decides 204 or 404
+    "DELETE /v1/prompts/{id}/rating": {"DeleteItem": 1, "GetItem": 1, "UpdateItem": 1},
     # head, stats and the caller's own rating together
     "GET /v1/prompts/{id}/ratings": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
     "POST /v1/prompts/{id}/views": {"GetItem": 1, "PutItem": 1, "UpdateItem": 1},
@@ -152,7 +154,7 @@ MINIMUM: dict[str, dict[str, int]] = {
     "GET /v1/search/suggest": {"UpdateItem": 1},
     "GET /v1/prompts?sort=trending": {"UpdateItem": 1},
     # the stats item (version, last events), the 10 events' markers (none: new), the markers
-    # of the previous update's events, then one conditional ADD (streams/counters.py apply)
+    # of the previous update's events, then one conditional ADD (streams/exactly_once.py apply)
     "trigger stream_counters (10 views of one prompt)": {
         "BatchGetItem": 1,
         "BatchWriteItem": 1,

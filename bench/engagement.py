@@ -98,7 +98,7 @@ class PricedTable:
         return self.table.marked(target, digests)
 
     def mark(self, target: Any, digests: frozenset[bytes]) -> None:
-        from promptvault.streams.counters import marker_key
+        from promptvault.streams.counter_store import marker_key
 
         for digest in digests:
             pk, sk = marker_key(target, digest)

@@ -2,10 +2,11 @@
 
 The handler modules import almost nothing (``lazy_entry``); the resolver, pydantic, pynamodb
 and the botocore clients are loaded on the first request. This section measures that honestly:
-a fresh interpreter imports the handler, builds it (``promptvault.web.app.build_handler``, what
-the lazy entry does on its first call) and serves one realistic request against moto running
-in server mode in another process, so the child never imports moto and pays for boto3, the
-clients and the HTTP round trips itself. Token-checking endpoints also fetch the pool's JWKS
+a fresh interpreter imports the handler, builds it
+(``promptvault.web.handler_factory.build_handler``, what the lazy entry does on its first
+call) and serves one realistic request against moto running in server mode in another
+process, so the child never imports moto and pays for boto3, the clients and the HTTP round
+trips itself. Token-checking endpoints also fetch the pool's JWKS
 from moto over HTTP once, as they fetch it from Cognito on AWS.
 
 Run as ``python -m bench.firstrequest OUT.json`` (``bench.__main__`` does): the driver sets
@@ -43,7 +44,7 @@ t0 = time.perf_counter()
 import functions.{function}.handler as module
 t1 = time.perf_counter()
 if {lazy}:
-    from promptvault.web.app import build_handler
+    from promptvault.web.handler_factory import build_handler
     handler = build_handler("{function}")
 else:
     handler = module.handler

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from promptvault.search.backend import PromptDocument, PromptStats, SearchQuery
-from promptvault.search.tantivy_backend import SCHEMA_VERSION, TantivyBackend
+from promptvault.search.tantivy_backend import TantivyBackend
+from promptvault.search.tantivy_index import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV = ROOT.parent / "shared" / "data" / "prompts-chat.csv"

@@ -1,15 +1,20 @@
-"""The table-stream consumers: add one row here (and its ``functions/<package>/``) to deploy it.
+"""The table-stream consumers, as CDK deploys them and the local stream pump runs them.
 
-Each consumer gets its own function and role (from ``access``, the same vocabulary as the
-route catalogue), an event source mapping with partial-batch failures, bisect on error,
-bounded retries and age, and the stage's shared on-failure queue. The local runtime's stream
-pump (infra/local/pump.py) reads the same rows: same filters, same batch sizes.
+The consumers are the catalogue's ``dynamodb:stream`` triggers (promptvault/catalogue.py): add
+a row there (and its ``functions/<package>/``) to deploy one. This module only turns a row's
+product words into AWS shapes: ``records`` into Lambda event filter patterns. Each consumer
+gets its own function and role (from ``access``, the same vocabulary as the routes), an event
+source mapping with partial-batch failures, bisect on error, bounded retries and age, and the
+stage's shared on-failure queue. The local runtime's stream pump (infra/local/pump.py) reads
+the same rows: same filters, same batch sizes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
+
+from promptvault.catalogue import StreamRecords, Trigger, handler_path, stream_consumers
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +28,13 @@ class StreamConsumer:
 
     @property
     def handler(self) -> str:
-        return f"functions.{self.package}.handler.handler"
+        return handler_path(self.package)
 
 
 def _counted_filters() -> tuple[dict[str, Any], ...]:
     """Only the items a counter counts (by their ``type``, in either image): one filter per
     image, derived from the counters table, so a new counted entity needs no edit here."""
-    from promptvault.streams.counters import counted_entities
+    from promptvault.streams.counter_rules import counted_entities
 
     entities = sorted(counted_entities())
     return tuple(
@@ -38,21 +43,29 @@ def _counted_filters() -> tuple[dict[str, Any], ...]:
 
 
 # Prompt heads and their stats only: the indexer ignores every other item.
-_INDEXED = (
+_PROMPT_HEADS = (
     {"dynamodb": {"Keys": {"PK": {"S": [{"prefix": "PROMPT#"}]}, "SK": {"S": ["META", "STATS"]}}}},
 )
 
-CONSUMERS: tuple[StreamConsumer, ...] = (
-    StreamConsumer(
-        "stream_counters",
-        "Engagement counters from ratings, bookmarks, forks, views and copies, exactly once",
-        ("table:read", "table:write"),
-        filters=_counted_filters(),
-    ),
-    StreamConsumer(
-        "stream_indexer",
-        "The search index from prompt heads and stats, with external versions",
-        ("search:write",),
-        filters=_INDEXED,
-    ),
-)
+
+def filters_for(records: StreamRecords | None) -> tuple[dict[str, Any], ...]:
+    if records is None:
+        return ()
+    if records == "counted-items":
+        return _counted_filters()
+    if records == "prompt-heads":
+        return _PROMPT_HEADS
+    assert_never(records)
+
+
+def consumer(trigger: Trigger) -> StreamConsumer:
+    return StreamConsumer(
+        trigger.function,
+        trigger.summary,
+        trigger.access,
+        batch_size=trigger.batch_size,
+        filters=filters_for(trigger.records),
+    )
+
+
+CONSUMERS: tuple[StreamConsumer, ...] = tuple(consumer(t) for t in stream_consumers())

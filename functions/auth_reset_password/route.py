@@ -1,14 +1,13 @@
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from promptvault.identity import accounts
 from promptvault.identity.schemas import Accepted, ResetPasswordRequest
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 
-@router.post("/v1/auth/reset-password", responses=documented(Accepted), tags=["auth"])
 def reset_password(body: ResetPasswordRequest) -> Response[str]:
     accounts.reset_password(body.email, body.code, body.password)
     return ok(Accepted(message="Password changed; log in with the new one"))
+
+
+endpoint = Endpoint(reset_password, Accepted)

@@ -1,5 +1,4 @@
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from promptvault.core.caller import require_caller
 from promptvault.engagement import service
@@ -7,17 +6,13 @@ from promptvault.engagement.schemas import ForkIn
 from promptvault.prompts.schemas import PromptOut
 from promptvault.prompts.service import etag
 from promptvault.prompts.views import prompt_out
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 
-@router.post(
-    "/v1/prompts/<id>/fork",
-    responses=documented(PromptOut, 201, errors=(401, 404, 413)),
-    tags=["engagement"],
-)
 def fork_prompt(id: str, body: ForkIn | None = None) -> Response[str]:
     """Copy the prompt's current version into a new prompt of the caller's."""
     head = service.fork(require_caller(), id, body or ForkIn())
     return ok(prompt_out(head), status=201, headers={"ETag": etag(head)})
+
+
+endpoint = Endpoint(fork_prompt, PromptOut, 201, errors=(401, 404, 413))

@@ -1,7 +1,6 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from promptvault.core.caller import current_caller
@@ -9,16 +8,9 @@ from promptvault.engagement import service
 from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT
 from promptvault.prompts.schemas import PromptOut
 from promptvault.prompts.views import prompt_out
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 
-@router.get(
-    "/v1/prompts/<id>/forks",
-    responses=documented(list[PromptOut], errors=(401, 404)),
-    tags=["engagement"],
-)
 def prompt_forks(
     id: str,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
@@ -27,3 +19,6 @@ def prompt_forks(
     """Forks of a prompt, newest first: public ones, and the caller's own."""
     forks, meta = service.forks(current_caller(), id, cursor, limit)
     return ok([prompt_out(head, stats) for head, stats in forks], meta=meta)
+
+
+endpoint = Endpoint(prompt_forks, list[PromptOut], errors=(401, 404))

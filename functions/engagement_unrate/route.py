@@ -1,25 +1,20 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from promptvault.core.caller import current_caller
 from promptvault.engagement import service
 from promptvault.engagement.schemas import GuestId
-from promptvault.web.responses import documented, no_content
-
-router = Router()
+from promptvault.web.responses import Endpoint, no_content
 
 
-@router.delete(
-    "/v1/prompts/<id>/rating",
-    responses=documented(None, 204, errors=(401, 404)),
-    tags=["engagement"],
-)
 def unrate_prompt(
     id: str, guest_id: Annotated[GuestId | None, Query(alias="guestId")] = None
 ) -> Response[str]:
     """Remove one's own rating (a guest names theirs with guestId)."""
     service.unrate(current_caller(), id, guest_id)
     return no_content()
+
+
+endpoint = Endpoint(unrate_prompt, None, 204, errors=(401, 404))

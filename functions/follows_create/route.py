@@ -1,20 +1,15 @@
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from promptvault.core.caller import require_caller
 from promptvault.users import follows
 from promptvault.users.schemas import FollowState
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 
-@router.put(
-    "/v1/users/<username>/follow",
-    responses=documented(FollowState, errors=(401, 403, 404)),
-    tags=["social"],
-)
 def follow(username: str) -> Response[str]:
     """Idempotent: following someone you follow changes nothing."""
     follows.follow(require_caller(), username)
     return ok(FollowState(username=username, following=True))
+
+
+endpoint = Endpoint(follow, FollowState, errors=(401, 403, 404))

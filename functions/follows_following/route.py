@@ -1,22 +1,14 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT
 from promptvault.users import follows
 from promptvault.users.schemas import FollowOut
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 
-@router.get(
-    "/v1/users/<username>/following",
-    responses=documented(list[FollowOut], errors=(404,)),
-    tags=["social"],
-)
 def following(
     username: str,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
@@ -24,3 +16,6 @@ def following(
 ) -> Response[str]:
     items, meta = follows.following(username, cursor, limit)
     return ok([FollowOut(**item) for item in items], meta=meta)
+
+
+endpoint = Endpoint(following, list[FollowOut], errors=(404,))

@@ -1,19 +1,11 @@
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from promptvault.core.caller import require_caller
 from promptvault.moderation.schemas import ArchiveRequest, ModerationOut
 from promptvault.moderation.service import archive
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 
-@router.post(
-    "/v1/moderation/prompts/<id>/archive",
-    responses=documented(ModerationOut, 201, errors=(401, 403, 404)),
-    tags=["admin"],
-)
 def archive_prompt(id: str, body: ArchiveRequest) -> Response[str]:
     """Moderators and admins: the prompt leaves the feed; the action and reason are kept."""
     record = archive(require_caller(), id, body.reason)
@@ -28,3 +20,6 @@ def archive_prompt(id: str, body: ArchiveRequest) -> Response[str]:
         ),
         status=201,
     )
+
+
+endpoint = Endpoint(archive_prompt, ModerationOut, 201, errors=(401, 403, 404))

@@ -1,18 +1,15 @@
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from promptvault.core.caller import require_caller
 from promptvault.prompts import service
 from promptvault.prompts.schemas import PromptCreate, PromptOut
 from promptvault.prompts.views import prompt_out
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 
-@router.post(
-    "/v1/prompts", responses=documented(PromptOut, 201, errors=(401, 413)), tags=["prompts"]
-)
 def create_prompt(body: PromptCreate) -> Response[str]:
     head = service.create_prompt(require_caller(), body)
     return ok(prompt_out(head), status=201, headers={"ETag": service.etag(head)})
+
+
+endpoint = Endpoint(create_prompt, PromptOut, 201, errors=(401, 413))

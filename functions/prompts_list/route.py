@@ -1,24 +1,18 @@
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, list_public, with_stats
 from promptvault.prompts.schemas import PromptOut
 from promptvault.prompts.views import prompt_out
 from promptvault.search.schemas import PromptSummary
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 Slug = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 FeedSort = Literal["trending", "top", "popular", "new"]
 
 
-@router.get(
-    "/v1/prompts", responses=documented(list[PromptOut] | list[PromptSummary]), tags=["prompts"]
-)
 def public_prompts(
     category: Slug = None,
     model: Slug = None,
@@ -45,3 +39,6 @@ def public_prompts(
         return ok(summaries, meta=meta)
     items, meta = list_public(category, model, tag, cursor, limit)
     return ok([prompt_out(p, s) for p, s in with_stats(items)], meta=meta)
+
+
+endpoint = Endpoint(public_prompts, list[PromptOut] | list[PromptSummary])

@@ -1,21 +1,17 @@
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from promptvault.core.caller import current_caller
 from promptvault.search.schemas import SearchHitOut
 from promptvault.search.service import DEFAULT_LIMIT, MAX_LIMIT, search_prompts
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 Slug = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 SearchSort = Literal["relevance", "newest", "top", "popular", "trending"]
 
 
-@router.get("/v1/search", responses=documented(list[SearchHitOut], errors=(401,)), tags=["search"])
 def search(
     q: Annotated[str, Query(max_length=200)] = "",
     category: Slug = None,
@@ -44,3 +40,6 @@ def search(
         limit=limit,
     )
     return ok(hits, meta=meta)
+
+
+endpoint = Endpoint(search, list[SearchHitOut], errors=(401,))

@@ -1,20 +1,19 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from promptvault.core.caller import current_caller
 from promptvault.search.service import suggest_titles
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 
-@router.get("/v1/search/suggest", responses=documented(list[str], errors=(401,)), tags=["search"])
 def suggest(
     q: Annotated[str, Query(min_length=1, max_length=100)],
     include_own: Annotated[bool, Query(alias="includeOwn")] = False,
 ) -> Response[str]:
     """Up to 8 prompt titles for what has been typed so far."""
     return ok(suggest_titles(current_caller(), q, include_own))
+
+
+endpoint = Endpoint(suggest, list[str], errors=(401,))

@@ -1,13 +1,12 @@
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from promptvault.users import profiles
 from promptvault.users.schemas import ProfileOut
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 
-@router.get("/v1/users/<username>", responses=documented(ProfileOut, errors=(404,)), tags=["users"])
 def get_user(username: str) -> Response[str]:
     return ok(profiles.profile_out(profiles.profile_by_username(username)))
+
+
+endpoint = Endpoint(get_user, ProfileOut, errors=(404,))

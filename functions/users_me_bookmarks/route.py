@@ -1,7 +1,6 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from promptvault.core.caller import require_caller
@@ -9,16 +8,9 @@ from promptvault.engagement import service
 from promptvault.engagement.schemas import BookmarkEntry
 from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT
 from promptvault.prompts.views import prompt_out
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 
-@router.get(
-    "/v1/users/me/bookmarks",
-    responses=documented(list[BookmarkEntry], errors=(401,)),
-    tags=["users"],
-)
 def my_bookmarks(
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
@@ -30,3 +22,6 @@ def my_bookmarks(
         for at, head, stats in entries
     ]
     return ok(data, meta=meta)
+
+
+endpoint = Endpoint(my_bookmarks, list[BookmarkEntry], errors=(401,))

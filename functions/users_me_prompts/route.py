@@ -1,21 +1,15 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from promptvault.core.caller import require_caller
 from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, list_my_prompts, with_stats
 from promptvault.prompts.schemas import PromptOut, Status, Visibility
 from promptvault.prompts.views import prompt_out
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 
-@router.get(
-    "/v1/users/me/prompts", responses=documented(list[PromptOut], errors=(401,)), tags=["users"]
-)
 def my_prompts(
     status: Annotated[Status | None, Query()] = None,
     visibility: Annotated[Visibility | None, Query()] = None,
@@ -24,3 +18,6 @@ def my_prompts(
 ) -> Response[str]:
     items, meta = list_my_prompts(require_caller(), status, visibility, cursor, limit)
     return ok([prompt_out(p, s) for p, s in with_stats(items)], meta=meta)
+
+
+endpoint = Endpoint(my_prompts, list[PromptOut], errors=(401,))

@@ -1,23 +1,15 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, with_stats
 from promptvault.prompts.schemas import PromptOut
 from promptvault.prompts.views import prompt_out
 from promptvault.users.profiles import list_public_prompts
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 
-@router.get(
-    "/v1/users/<username>/prompts",
-    responses=documented(list[PromptOut], errors=(404,)),
-    tags=["users"],
-)
 def user_prompts(
     username: str,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
@@ -25,3 +17,6 @@ def user_prompts(
 ) -> Response[str]:
     items, meta = list_public_prompts(username, cursor, limit)
     return ok([prompt_out(p, s) for p, s in with_stats(items)], meta=meta)
+
+
+endpoint = Endpoint(user_prompts, list[PromptOut], errors=(404,))

@@ -1,23 +1,15 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from promptvault.core.caller import current_caller
 from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, list_versions
 from promptvault.prompts.schemas import VersionSummary
 from promptvault.prompts.views import version_summary
-from promptvault.web.responses import documented, ok
-
-router = Router()
+from promptvault.web.responses import Endpoint, ok
 
 
-@router.get(
-    "/v1/prompts/<id>/versions",
-    responses=documented(list[VersionSummary], errors=(404,)),
-    tags=["versions"],
-)
 def versions(
     id: str,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
@@ -25,3 +17,6 @@ def versions(
 ) -> Response[str]:
     items, meta = list_versions(current_caller(), id, cursor, limit)
     return ok([version_summary(v) for v in items], meta=meta)
+
+
+endpoint = Endpoint(versions, list[VersionSummary], errors=(404,))

@@ -29,6 +29,7 @@ from infra.local.events import (
     to_http_response,
 )
 from infra.local.routing import Match, RouteTable, WrongMethod
+from promptvault.catalogue import function_module
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's own request limit
 FUNCTION_PREFIX = "promptvault-local-"
@@ -72,7 +73,7 @@ class Gateway:
 
     @cached_property
     def openapi(self) -> dict[str, Any]:
-        from promptvault.web.openapi import build_openapi
+        from infra.openapi import build_openapi
 
         return build_openapi()
 
@@ -132,7 +133,7 @@ class Gateway:
     def _handler(self, function: str) -> Handler:
         handler = self._handlers.get(function)
         if handler is None:
-            module = importlib.import_module(f"functions.{function}.handler")
+            module = importlib.import_module(function_module(function))
             handler = self._handlers[function] = module.handler
         return handler
 

@@ -254,10 +254,11 @@ class StreamPump:
 def catalogue_consumers() -> list[Consumer]:
     """The consumers infra/consumers.py deploys, with their filters and batch sizes."""
     from infra.consumers import CONSUMERS
+    from promptvault.catalogue import function_module
 
     consumers = []
     for row in CONSUMERS:
-        module = importlib.import_module(f"functions.{row.package}.handler")
+        module = importlib.import_module(function_module(row.package))
         consumers.append(
             Consumer(
                 name=row.package,

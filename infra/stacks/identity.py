@@ -17,6 +17,7 @@ from infra.components.service_function import ServiceFunction
 from infra.components.shared_layer import shared_layer
 from infra.nag import acknowledge
 from infra.stages import StageConfig
+from promptvault.catalogue import handler_path
 
 PRESIGNUP_PACKAGE = "auth_presignup"
 # Lower precedence wins when a user is in several groups.
@@ -44,7 +45,7 @@ class IdentityStack(Stack):
                 "PreSignUp",
                 config=config,
                 package=PRESIGNUP_PACKAGE,
-                handler=f"functions.{PRESIGNUP_PACKAGE}.handler.handler",
+                handler=handler_path(PRESIGNUP_PACKAGE),
                 description="Cognito pre-sign-up trigger: auto-confirms in this stage",
                 layer=shared_layer(self),
                 environment={"AUTO_CONFIRM_SIGNUP": "true"},

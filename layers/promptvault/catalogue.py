@@ -1,8 +1,10 @@
-"""The route catalogue: the one list of endpoints.
+"""The catalogue: the one list of endpoints, and of the functions that are not behind one.
 
-CDK reads it to create one function and one route per row, the local gateway to dispatch,
-the OpenAPI generator to describe, and the tests to prove every function has a route.
-Standard library only: importing it must stay free.
+A route row is the one statement of a route: CDK reads it to create one function and one
+route, the web layer to register the function's endpoint on its resolver (method, path, tag,
+summary), the local gateway to dispatch, the OpenAPI generator to describe, and the tests to
+prove every function has a row. Trigger rows do the same for Cognito triggers and table-stream
+consumers (CDK, the local stream pump). Standard library only: importing it must stay free.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ Access = Literal[
     "search:read",  # query the search index (OpenSearch on AWS, tantivy locally)
     "cognito:admin-roles",  # list, add and remove a user's role groups
     "cognito:admin-delete",  # delete a user (account deletion)
+    "search:write",  # write the search index (the indexer consumer)
 ]
 
 # What an API key needs to call a route: a "read" key calls read routes, a "read"+"write" key
@@ -34,6 +37,16 @@ Scope = Literal["read", "write", "session"]
 # The rate-limit action a request counts against; promptvault/ratelimit/limits.py holds the
 # numbers. "auth" counts per account signed into and, more loosely, per client IP.
 RateAction = Literal["auth", "rating", "prompt-create", "general", "none"]
+
+
+def function_module(function: str, module: str = "handler") -> str:
+    """The dotted name of a module of a function package: functions.<function>.<module>."""
+    return f"functions.{function}.{module}"
+
+
+def handler_path(function: str) -> str:
+    """A function's Lambda handler setting: the ``handler`` of functions/<function>/handler.py."""
+    return f"{function_module(function)}.handler"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +86,7 @@ class Route:
 
     @property
     def handler(self) -> str:
-        return f"functions.{self.function}.handler.handler"
+        return handler_path(self.function)
 
 
 _AUTH = Throttle(rate=10, burst=20)
@@ -534,24 +547,51 @@ def by_function() -> dict[str, Route]:
     return {route.function: route for route in ROUTES}
 
 
+# Which table-stream records reach a consumer, in product words; infra/consumers.py turns each
+# into Lambda event filter patterns, which the local stream pump applies too.
+StreamRecords = Literal["counted-items", "prompt-heads"]
+
+
 @dataclass(frozen=True, slots=True)
 class Trigger:
-    """A function that is not behind a route: Cognito triggers, later the stream consumers."""
+    """A function that is not behind a route: a Cognito trigger or a table-stream consumer."""
 
     function: str
     source: Literal["cognito:pre-sign-up", "dynamodb:stream"]
     summary: str
+    access: tuple[Access, ...] = ()
+    # dynamodb:stream only: the records it receives (None: every record), its batch size
+    # (None: the stage default).
+    records: StreamRecords | None = None
+    batch_size: int | None = None
 
     @property
     def handler(self) -> str:
-        return f"functions.{self.function}.handler.handler"
+        return handler_path(self.function)
 
 
 TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "auth_presignup", "cognito:pre-sign-up", "Auto-confirm sign-ups where the stage allows"
     ),
-    # table-stream consumers; their event source mappings are in infra/consumers.py
-    Trigger("stream_counters", "dynamodb:stream", "Derive engagement counters, exactly once"),
-    Trigger("stream_indexer", "dynamodb:stream", "Keep the search index in step with the table"),
+    # table-stream consumers: CDK deploys each with its event source mapping
+    # (infra/consumers.py), the local runtime runs them from its stream pump
+    Trigger(
+        "stream_counters",
+        "dynamodb:stream",
+        "Engagement counters from ratings, bookmarks, forks, views and copies, exactly once",
+        ("table:read", "table:write"),
+        records="counted-items",
+    ),
+    Trigger(
+        "stream_indexer",
+        "dynamodb:stream",
+        "The search index from prompt heads and stats, with external versions",
+        ("search:write",),
+        records="prompt-heads",
+    ),
 )
+
+
+def stream_consumers() -> tuple[Trigger, ...]:
+    return tuple(trigger for trigger in TRIGGERS if trigger.source == "dynamodb:stream")

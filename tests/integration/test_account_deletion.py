@@ -3,10 +3,13 @@
 ``test_every_item_type_is_accounted_for`` holds users/deletion.py's lists to the models, so
 a new item type must be classified; the end-to-end test gives the user one item of every
 personal type it can create, deletes the account and scans the whole table for the user's
-id, username and email.
+id, username and email. The one item allowed to remain is the username's hold (issue 16,
+finding 13): the name alone, with its expiry, and nothing that leads back to the person.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 import boto3
 
@@ -16,6 +19,7 @@ from promptvault.users.deletion import ERASED, NOT_PERSONAL
 from tests.support.api import call
 from tests.support.factories import PASSWORD, User, create_prompt, sign_up
 from tests.support.identity import api_key, with_role
+from tests.support.settings import stage_env
 from tests.support.streams import drain
 
 
@@ -43,6 +47,32 @@ def traces_of(user: User) -> list[dict]:
         for item in page["Items"]
         if any(n in str(item).replace("'", '"') for n in needles)
     ]
+
+
+def username_hold(user: User) -> dict | None:
+    """The guard that holds a deleted account's username, as stored (None when there is none)."""
+    reply = boto3.client("dynamodb").get_item(
+        TableName=get_settings().table_name,
+        Key={"PK": {"S": f"USERNAME#{user.username}"}, "SK": {"S": "GUARD"}},
+    )
+    return reply.get("Item")
+
+
+def personal_traces(user: User) -> list[dict]:
+    """``traces_of`` after the account is deleted: the username's hold may remain, and only
+    as the name with an expiry (no user id, no email, no other attribute)."""
+    traces = traces_of(user)
+    hold = username_hold(user)
+    if hold in traces:
+        assert set(hold) == {"PK", "SK", "type", "expiresAt"}, hold
+        traces.remove(hold)
+    return traces
+
+
+def sign_up_as(username: str, email: str) -> object:
+    return call(
+        "POST", "/v1/auth/signup", {"email": email, "password": PASSWORD, "username": username}
+    )
 
 
 def busy_user() -> tuple[User, User, dict]:
@@ -91,14 +121,14 @@ def test_deletion_leaves_nothing_personal_and_fixes_others_counts():
     drain()  # the counters consumer sees it all after the fact: it must not recreate anything
 
     assert reply.status == 204, reply.body
-    assert traces_of(user) == []
+    assert personal_traces(user) == []
     profile = call("GET", f"/v1/users/{friend.username}").data
     assert (profile["followers"], profile["following"]) == (0, 0)
     assert call("GET", f"/v1/prompts/{public['id']}").status == 404
     assert call("GET", f"/v1/users/{user.username}").status == 404
 
 
-def test_the_deleted_users_token_and_password_stop_working_and_the_names_are_free():
+def test_the_deleted_users_token_and_password_stop_working_and_the_email_is_free():
     user = sign_up()
     key = api_key(user)["key"]
 
@@ -108,11 +138,7 @@ def test_the_deleted_users_token_and_password_stop_working_and_the_names_are_fre
     assert call("GET", "/v1/users/me/prompts", token=key).status == 401
     login = call("POST", "/v1/auth/login", {"email": user.email, "password": PASSWORD})
     assert login.status == 401
-    again = call(
-        "POST",
-        "/v1/auth/signup",
-        {"email": user.email, "password": PASSWORD, "username": user.username},
-    )
+    again = sign_up_as(f"{user.username}x", user.email)  # the email at once, under a new name
     assert again.status == 201, again.body
 
 
@@ -127,4 +153,62 @@ def test_a_deleted_users_ratings_are_gone():
     assert call("DELETE", "/v1/users/me", {"password": PASSWORD}, token=user.token).status == 204
     drain()
 
-    assert traces_of(user) == []
+    assert personal_traces(user) == []
+
+
+# --- issue 16, finding 13 (b): a deleted account's username could be claimed at once --------
+
+
+def test_finding_13_a_deleted_accounts_username_is_refused_to_others_like_a_taken_one():
+    user, live = sign_up(), sign_up()
+    assert call("DELETE", "/v1/users/me", {"password": PASSWORD}, token=user.token).status == 204
+
+    claimed = sign_up_as(user.username, f"claimer-{user.username}@example.com")
+    taken = sign_up_as(live.username, f"claimer-{live.username}@example.com")
+
+    assert claimed.status == 409, claimed.body
+    assert claimed.body == taken.body
+    assert claimed.error["details"] == [{"field": "username", "message": "taken"}]
+    assert call("GET", f"/v1/users/{user.username}").status == 404
+
+
+def test_finding_13_the_username_hold_lasts_the_stage_setting_and_names_no_one():
+    user = sign_up()
+    with stage_env(USERNAME_HOLD_DAYS="3"):
+        deleted = call("DELETE", "/v1/users/me", {"password": PASSWORD}, token=user.token)
+
+    assert deleted.status == 204, deleted.body
+    hold = username_hold(user)
+    assert hold is not None
+    assert set(hold) == {"PK", "SK", "type", "expiresAt"}
+    left = datetime.fromtimestamp(int(hold["expiresAt"]["N"]), UTC) - datetime.now(UTC)
+    assert timedelta(days=2, hours=23) < left <= timedelta(days=3)
+
+
+def test_finding_13_the_username_is_held_for_30_days_by_default():
+    user = sign_up()
+
+    assert call("DELETE", "/v1/users/me", {"password": PASSWORD}, token=user.token).status == 204
+
+    hold = username_hold(user)
+    assert hold is not None
+    left = datetime.fromtimestamp(int(hold["expiresAt"]["N"]), UTC) - datetime.now(UTC)
+    assert timedelta(days=29, hours=23) < left <= timedelta(days=30)
+
+
+def test_finding_13_a_held_username_is_free_once_the_hold_has_ended():
+    user = sign_up()
+    assert call("DELETE", "/v1/users/me", {"password": PASSWORD}, token=user.token).status == 204
+    ended = int((datetime.now(UTC) - timedelta(seconds=1)).timestamp())
+    boto3.client("dynamodb").update_item(  # ended, but not yet removed: TTL deletion lags
+        TableName=get_settings().table_name,
+        Key={"PK": {"S": f"USERNAME#{user.username}"}, "SK": {"S": "GUARD"}},
+        UpdateExpression="SET expiresAt = :ended",
+        ExpressionAttributeValues={":ended": {"N": str(ended)}},
+    )
+
+    claimed = sign_up_as(user.username, f"later-{user.username}@example.com")
+
+    assert claimed.status == 201, claimed.body
+    assert "expiresAt" not in username_hold(user)  # a guard again: it never expires
+    assert call("GET", f"/v1/users/{user.username}").data["username"] == user.username

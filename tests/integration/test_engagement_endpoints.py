@@ -379,3 +379,75 @@ def test_table_listings_carry_each_prompts_real_stats(people):
             "ratingAverage": 5.0,
             "ratingCount": 1,
         }, name
+
+
+# --- issue 16, finding 10: a rating could not be withdrawn once the prompt turned private ---
+
+
+def _make_private(owner, prompt: dict) -> None:
+    reply = call(
+        "PATCH",
+        f"/v1/prompts/{prompt['id']}",
+        {"visibility": "private"},
+        token=owner.token,
+        headers={"If-Match": prompt["etag"]},
+    )
+    assert reply.status == 200, reply.body
+
+
+def _owners_stats(owner, prompt_id: str) -> dict:
+    drain()
+    return call("GET", f"/v1/prompts/{prompt_id}", token=owner.token).data["stats"]
+
+
+def test_finding_10_a_rater_can_withdraw_their_rating_after_the_prompt_turns_private(people):
+    owner, fan = people
+    prompt = create_prompt(owner)
+    rated = call("PUT", f"/v1/prompts/{prompt['id']}/rating", {"score": 1}, token=fan.token)
+    assert rated.status == 200, rated.body
+    _make_private(owner, prompt)
+    assert _owners_stats(owner, prompt["id"])["ratingCount"] == 1
+
+    gone = call("DELETE", f"/v1/prompts/{prompt['id']}/rating", token=fan.token)
+
+    assert gone.status == 204, gone.body
+    assert _items(f"PROMPT#{prompt['id']}", "RATING#") == []
+    stats = _owners_stats(owner, prompt["id"])
+    assert (stats["ratingCount"], stats["ratingAverage"]) == (0, None)
+    assert call("GET", f"/v1/prompts/{prompt['id']}", token=fan.token).status == 404  # still
+
+
+def test_finding_10_a_guest_can_withdraw_their_rating_after_the_prompt_becomes_a_draft(people):
+    owner, _ = people
+    prompt = create_prompt(owner)
+    rated = call("PUT", f"/v1/prompts/{prompt['id']}/rating", {"score": 2, "guestId": GUEST})
+    assert rated.status == 200
+    drafted = call(
+        "PATCH",
+        f"/v1/prompts/{prompt['id']}",
+        {"status": "draft"},
+        token=owner.token,
+        headers={"If-Match": prompt["etag"]},
+    )
+    assert drafted.status == 200, drafted.body
+
+    gone = call("DELETE", f"/v1/prompts/{prompt['id']}/rating", query={"guestId": GUEST})
+
+    assert gone.status == 204, gone.body
+    assert _items(f"PROMPT#{prompt['id']}", "RATING#") == []
+
+
+def test_finding_10_withdrawing_reveals_nothing_about_a_hidden_prompt_one_never_rated(people):
+    owner, fan = people
+    rated_by_others = create_prompt(owner)
+    path = f"/v1/prompts/{rated_by_others['id']}/rating"
+    assert call("PUT", path, {"score": 5}, token=owner.token).status == 200
+    _make_private(owner, rated_by_others)
+    unknown = "p_" + "0" * 32
+
+    hidden = call("DELETE", path, token=fan.token)
+    missing = call("DELETE", f"/v1/prompts/{unknown}/rating", token=fan.token)
+
+    assert (hidden.status, missing.status) == (404, 404)
+    assert hidden.body == missing.body
+    assert len(_items(f"PROMPT#{rated_by_others['id']}", "RATING#")) == 1  # the owner's stays

@@ -13,6 +13,7 @@ from promptvault.data.models import ApiKeyItem
 from tests.support.api import call
 from tests.support.factories import create_prompt, prompt_body, sign_up
 from tests.support.identity import api_key, revoked_key
+from tests.support.settings import stage_env
 
 
 def test_a_new_key_is_shown_once_with_the_pv_prefix_and_high_entropy():
@@ -164,3 +165,77 @@ def test_last_use_is_recorded_at_most_once_a_minute():
 
     assert first is not None
     assert first == second
+
+
+# --- issue 16, finding 13 (a): API keys accepted any expiry, 9999-12-31 included -----------
+
+
+def _create_key(owner, **extra):
+    return call("POST", "/v1/users/me/api-keys", {"name": "k", **extra}, token=owner.token)
+
+
+def _assert_expiry_refused(reply) -> None:
+    assert reply.status == 422, reply.body
+    assert reply.error["code"] == "VALIDATION_ERROR"
+    assert [d["field"] for d in reply.error["details"]] == ["expiresAt"]
+
+
+@pytest.mark.parametrize(
+    "expires_at",
+    ["9999-12-31T00:00:00Z", (datetime.now(UTC) + timedelta(days=367)).isoformat()],
+    ids=["year-9999", "a-year-and-two-days"],
+)
+def test_finding_13_a_key_expiring_beyond_the_maximum_lifetime_is_422(expires_at):
+    owner = sign_up()
+
+    reply = _create_key(owner, expiresAt=expires_at)
+
+    _assert_expiry_refused(reply)
+    assert call("GET", "/v1/users/me/api-keys", token=owner.token).data == []
+
+
+def test_finding_13_a_key_created_without_an_expiry_expires_after_the_maximum_lifetime():
+    owner = sign_up()
+    before = datetime.now(UTC).replace(microsecond=0)  # expiries are whole seconds (the TTL)
+
+    made = api_key(owner)
+
+    expires = datetime.fromisoformat(made["expiresAt"])
+    assert before + timedelta(days=365) <= expires <= datetime.now(UTC) + timedelta(days=365)
+    assert call("GET", "/v1/prompts", token=made["key"]).status == 200
+
+
+def test_finding_13_a_key_may_expire_up_to_the_maximum_lifetime():
+    owner = sign_up()
+    at_most = (datetime.now(UTC) + timedelta(days=365)).replace(microsecond=0)
+
+    made = api_key(owner, expiresAt=at_most.isoformat())
+
+    assert datetime.fromisoformat(made["expiresAt"]) == at_most
+
+
+def test_finding_13_the_maximum_key_lifetime_is_a_stage_setting():
+    owner = sign_up()
+    with stage_env(API_KEY_MAX_DAYS="7"):
+        refused = _create_key(owner, expiresAt=(datetime.now(UTC) + timedelta(days=8)).isoformat())
+        made = api_key(owner)
+
+    _assert_expiry_refused(refused)
+    lifetime = datetime.fromisoformat(made["expiresAt"]) - datetime.now(UTC)
+    assert timedelta(days=6, hours=23) < lifetime <= timedelta(days=7)
+
+
+def test_finding_13_a_key_stored_without_an_expiry_stops_working_after_the_maximum_lifetime():
+    owner = sign_up()
+    made = api_key(owner)
+    key_hex = made["key"][3:].split("_", 1)[0]
+    item = ApiKeyItem.get(f"APIKEY#{key_hex}", "APIKEY")
+    created = datetime.now(UTC) - timedelta(days=366)
+    item.update(  # as keys were stored before the maximum: no expiry at all
+        actions=[
+            ApiKeyItem.expires_at.remove(),
+            ApiKeyItem.created_at.set(created.isoformat(timespec="milliseconds")),
+        ]
+    )
+
+    assert call("GET", "/v1/users/me/prompts", token=made["key"]).status == 401

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.support.api import Reply, call
+from tests.support.cursors import shows_any
 from tests.support.factories import User, create_prompt, sign_up
 
 
@@ -141,3 +142,22 @@ def test_a_forged_cursor_is_400(path, cursor, alice):
     reply = call("GET", path, token=alice.token, query={"cursor": cursor})
 
     assert_invalid_cursor(reply)
+
+
+# --- issue 16, finding 4: a followers cursor decoded to table keys with another user's id ---
+
+
+def test_finding_4_a_followers_cursor_shows_no_user_id_or_key_text_in_any_decoding():
+    star, fans = sign_up(), [sign_up() for _ in range(2)]
+    for fan in fans:
+        assert call("PUT", f"/v1/users/{star.username}/follow", token=fan.token).status == 200
+    path = f"/v1/users/{star.username}/followers"
+    cursor = first_page(path, None).body["meta"]["nextCursor"]
+    people = [star, *fans]
+    needles = [p.id for p in people] + [p.username for p in people] + [p.email for p in people]
+    needles += ["USER#", "FOLLOWS#", "FOLLOWERS#", "FOLLOWING#", '"PK"', '"GSI1SK"']
+
+    assert shows_any(cursor, needles) == []
+    rest = call("GET", path, query={"cursor": cursor})
+    assert rest.status == 200, rest.body
+    assert [f["username"] for f in rest.data] == [fans[0].username]

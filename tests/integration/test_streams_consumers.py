@@ -63,7 +63,7 @@ def test_reindex_rebuilds_the_index_from_the_table(tmp_path):
 
     assert written >= 1
     assert backend.versions()[prompt["id"]] == 1
-    stored = backend._stored(backend._index.searcher(), prompt["id"])
+    stored = backend.index.stored(backend.index.searcher(), prompt["id"])
     assert stored.stats.copies == 1
 
 

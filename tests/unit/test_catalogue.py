@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from promptvault.catalogue import ROUTES, TRIGGERS
+from infra.consumers import CONSUMERS
+from infra.local.pump import catalogue_consumers
+from promptvault.catalogue import ROUTES, TRIGGERS, function_module
+from promptvault.web.handler_factory import make_resolver, register
+from promptvault.web.responses import Endpoint
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
 PACKAGES = sorted(p.name for p in FUNCTIONS.iterdir() if (p / "__init__.py").exists())
@@ -47,13 +51,31 @@ def test_no_function_is_both_a_route_and_a_trigger():
     assert not {r.function for r in ROUTES} & {t.function for t in TRIGGERS}
 
 
+def test_the_stream_consumers_deployed_and_pumped_are_the_catalogues_stream_triggers():
+    streams = [t.function for t in TRIGGERS if t.source == "dynamodb:stream"]
+
+    assert [c.package for c in CONSUMERS] == streams
+    assert [c.name for c in catalogue_consumers()] == streams
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.route_key)
-def test_each_route_module_registers_exactly_its_catalogue_method_and_path(route):
-    router = importlib.import_module(f"functions.{route.function}.route").router
+def test_each_route_module_declares_an_endpoint_and_no_route_of_its_own(route):
+    module = importlib.import_module(function_module(route.function, "route"))
 
-    registered = {(method, path) for path, methods, *_ in router._routes for method in methods}
+    assert isinstance(module.endpoint, Endpoint)
+    assert module.endpoint.handle.__module__ == module.__name__
+    assert not hasattr(module, "router")  # method, path, tag and summary are the row's
 
-    assert registered == {(route.method, route.resolver_path)}
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.route_key)
+def test_each_function_serves_exactly_its_catalogue_method_and_path(route):
+    resolver = make_resolver()
+    register(resolver, route)
+
+    served = resolver._static_routes + resolver._dynamic_routes
+
+    assert {(r.method, r.path) for r in served} == {(route.method, route.resolver_path)}
+    assert {(tuple(r.tags), r.summary) for r in served} == {((route.tag,), route.summary)}
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.route_key)

@@ -1,4 +1,4 @@
-"""The counters' exactly-once protocol (streams/counters.py ``apply``) at its crash points:
+"""The counters' exactly-once protocol (streams/exactly_once.py ``apply``) at its crash points:
 lost replies, a crash between marking and updating, two deliveries of one event racing each
 other, redelivery long after, a gone counter item, contention; and what it writes."""
 
@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from bench.engagement import PricedTable, item_bytes
-from promptvault.streams import counters
+from promptvault.streams import exactly_once
+from promptvault.streams.counter_rules import Deltas
+from promptvault.streams.counter_store import marker_key
 from tests.unit.test_streams_chaos import ModelTable
 
 STATS = ("PROMPT#p_1", "STATS")
@@ -21,7 +23,7 @@ def _table() -> ModelTable:
     return table
 
 
-def _views(*ids: str) -> list[tuple[str, counters.Deltas]]:
+def _views(*ids: str) -> list[tuple[str, Deltas]]:
     return [(event_id, {"views": 1}) for event_id in ids]
 
 
@@ -54,32 +56,32 @@ class Crashing:
 @pytest.mark.parametrize("after", [False, True], ids=["before", "after"])
 def test_a_crash_at_any_step_then_redelivery_counts_every_event_once(operation, after):
     table = _table()
-    counters.apply(table, STATS, "Stats", _views("e1", "e2"))  # so the next update marks them
+    exactly_once.apply(table, STATS, "Stats", _views("e1", "e2"))  # so the next update marks them
     crashing = Crashing(table, operation, after)
     with pytest.raises(RuntimeError):
-        counters.apply(crashing, STATS, "Stats", _views("e3", "e4"))
+        exactly_once.apply(crashing, STATS, "Stats", _views("e3", "e4"))
     # Lambda retries the batch from its first record: everything comes again
-    counters.apply(crashing, STATS, "Stats", _views("e1", "e2", "e3", "e4"))
-    counters.apply(table, STATS, "Stats", _views("e4", "e3", "e1"))
+    exactly_once.apply(crashing, STATS, "Stats", _views("e1", "e2", "e3", "e4"))
+    exactly_once.apply(table, STATS, "Stats", _views("e4", "e3", "e1"))
     assert _views_of(table) == 4
 
 
 def test_an_event_redelivered_after_many_later_updates_is_found_by_its_marker():
     table = _table()
-    counters.apply(table, STATS, "Stats", _views("first"))
+    exactly_once.apply(table, STATS, "Stats", _views("first"))
     for n in range(5):
-        counters.apply(table, STATS, "Stats", _views(f"later{n}"))
-    assert counters.marker_key(STATS, counters.event_digest("first")) in table.items
-    assert counters.apply(table, STATS, "Stats", _views("first", "new")) == ["first"]
+        exactly_once.apply(table, STATS, "Stats", _views(f"later{n}"))
+    assert marker_key(STATS, exactly_once.event_digest("first")) in table.items
+    assert exactly_once.apply(table, STATS, "Stats", _views("first", "new")) == ["first"]
     assert _views_of(table) == 7
 
 
 def test_events_of_the_last_update_are_found_on_the_item_itself():
     table = _table()
-    counters.apply(table, STATS, "Stats", _views("a", "b"))
-    assert counters.marker_key(STATS, counters.event_digest("a")) not in table.items
-    assert table.items[STATS]["lastEvents"] == {counters.event_digest(e) for e in "ab"}
-    assert counters.apply(table, STATS, "Stats", _views("b", "a")) == ["b", "a"]
+    exactly_once.apply(table, STATS, "Stats", _views("a", "b"))
+    assert marker_key(STATS, exactly_once.event_digest("a")) not in table.items
+    assert table.items[STATS]["lastEvents"] == {exactly_once.event_digest(e) for e in "ab"}
+    assert exactly_once.apply(table, STATS, "Stats", _views("b", "a")) == ["b", "a"]
     assert _views_of(table) == 2
 
 
@@ -87,7 +89,7 @@ class Racing:
     """A second delivery of the same events runs to completion between this one's read and
     its update (two invocations at once: a timed-out one still running, say)."""
 
-    def __init__(self, table: ModelTable, events: list[tuple[str, counters.Deltas]]) -> None:
+    def __init__(self, table: ModelTable, events: list[tuple[str, Deltas]]) -> None:
         self.table, self.events, self.raced = table, events, False
 
     def __getattr__(self, name: str) -> Any:
@@ -96,15 +98,15 @@ class Racing:
     def update(self, *args: Any) -> bool:
         if not self.raced:
             self.raced = True
-            counters.apply(self.table, STATS, "Stats", self.events)
+            exactly_once.apply(self.table, STATS, "Stats", self.events)
         return self.table.update(*args)
 
 
 def test_two_deliveries_of_one_event_racing_each_other_count_it_once():
     table = _table()
-    counters.apply(table, STATS, "Stats", _views("old"))
+    exactly_once.apply(table, STATS, "Stats", _views("old"))
     events = _views("x", "y")
-    assert counters.apply(Racing(table, events), STATS, "Stats", events) == ["x", "y"]
+    assert exactly_once.apply(Racing(table, events), STATS, "Stats", events) == ["x", "y"]
     assert _views_of(table) == 3
 
 
@@ -115,16 +117,16 @@ def test_another_shard_moving_the_item_in_between_costs_a_retry_not_a_count():
         def update(self, *args: Any) -> bool:
             if not self.raced:
                 self.raced = True
-                counters.apply(self.table, STATS, "Stats", _views("other"))
+                exactly_once.apply(self.table, STATS, "Stats", _views("other"))
             return self.table.update(*args)
 
-    assert counters.apply(Interleaved(table, []), STATS, "Stats", _views("mine")) == []
+    assert exactly_once.apply(Interleaved(table, []), STATS, "Stats", _views("mine")) == []
     assert _views_of(table) == 2
 
 
 def test_a_gone_counter_item_drops_the_events_and_is_never_created():
     table = ModelTable()
-    assert counters.apply(table, STATS, "Stats", _views("e1")) == ["e1"]
+    assert exactly_once.apply(table, STATS, "Stats", _views("e1")) == ["e1"]
     assert STATS not in table.items
     assert not any(pk.startswith("EVENT#") for pk, _ in table.items)
 
@@ -139,8 +141,8 @@ def test_endless_contention_gives_up_without_applying():
         def update(self, *args: Any) -> bool:
             return False
 
-    with pytest.raises(counters.CounterContention):
-        counters.apply(Moving(), STATS, "Stats", _views("e1"))
+    with pytest.raises(exactly_once.CounterContention):
+        exactly_once.apply(Moving(), STATS, "Stats", _views("e1"))
     assert _views_of(table) == 0
 
 
@@ -149,7 +151,7 @@ def test_each_event_is_written_once_as_a_marker_and_each_update_once():
     table = priced.table
     table.put({"PK": STATS[0], "SK": STATS[1], "type": "Stats", "updates": 0})
     for batch in range(4):
-        counters.apply(priced, STATS, "Stats", _views(*(f"b{batch}e{n}" for n in range(10))))
+        exactly_once.apply(priced, STATS, "Stats", _views(*(f"b{batch}e{n}" for n in range(10))))
     # 4 updates; the events of the first 3 marked by the update after theirs
     assert priced.writes == 4 + 30
     assert priced.write_units == priced.writes  # every item under 1 KB: 1 unit each
@@ -182,7 +184,8 @@ def test_a_stats_item_at_its_largest_stays_under_one_kilobyte():
             big,
         ),
         "lastEvents": {
-            counters.event_digest(f"event{n}") for n in range(counters.MAX_EVENTS_PER_UPDATE)
+            exactly_once.event_digest(f"event{n}")
+            for n in range(exactly_once.MAX_EVENTS_PER_UPDATE)
         },
     }
     assert item_bytes(item) < 1024

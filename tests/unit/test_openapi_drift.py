@@ -1,9 +1,10 @@
-"""The committed OpenAPI document is the one the resolvers generate (run `make openapi`)."""
+"""The committed OpenAPI document is the one the catalogue and route modules generate
+(run `make openapi`)."""
 
 from pathlib import Path
 
+from infra.openapi import build_openapi, render
 from promptvault.catalogue import ROUTES
-from promptvault.web.openapi import build_openapi, render
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 

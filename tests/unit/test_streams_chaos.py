@@ -23,6 +23,8 @@ from infra.local.pump import Consumer, StreamPump
 from promptvault.search.backend import PromptStats
 from promptvault.search.tantivy_backend import TantivyBackend
 from promptvault.streams import counters, indexer
+from promptvault.streams.counter_store import marker_key
+from promptvault.streams.exactly_once import CounterState
 from promptvault.users.reputation import points
 
 _serialize = TypeSerializer().serialize
@@ -73,21 +75,21 @@ class ModelTable:
         if old is not None:
             self._emit(old, None)
 
-    # CounterStore: the four operations of counters.apply, each atomic on its own, with the
+    # CounterStore: the four operations of exactly_once.apply, each atomic on its own, with the
     # table's semantics (a conditional update never creates its item; markers are items).
     def read(self, target):
         item = self.items.get(target)
         if item is None:
             self.dropped += 1  # the counter item is gone: its events are dropped
             return None
-        return counters.CounterState(item.get("updates"), frozenset(item.get("lastEvents", ())))
+        return CounterState(item.get("updates"), frozenset(item.get("lastEvents", ())))
 
     def marked(self, target, digests):
-        return {d for d in digests if counters.marker_key(target, d) in self.items}
+        return {d for d in digests if marker_key(target, d) in self.items}
 
     def mark(self, target, digests):
         for digest in sorted(digests):
-            pk, sk = counters.marker_key(target, digest)
+            pk, sk = marker_key(target, digest)
             self.put({"PK": pk, "SK": sk, "type": "ProcessedEvent"})
 
     def update(self, target, target_type, totals, expected, applied):
@@ -417,9 +419,9 @@ def test_chaos_history_ends_with_exact_counters_and_an_index_equal_to_the_table(
     }
     indexed = backend.versions()
     assert indexed == {pid: head["revision"] for pid, head in heads.items()}  # none missing,
-    searcher = backend._index.searcher()  # stale or resurrected; and the counters match:
+    searcher = backend.index.searcher()  # stale or resurrected; and the counters match:
     for pid in heads:
-        stored = backend._stored(searcher, pid)
+        stored = backend.index.stored(searcher, pid)
         counted = table.items.get((f"PROMPT#{pid}", "STATS"), {})
         assert stored.stats == PromptStats(
             views=counted.get("views", 0),

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+import unicodedata
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 from pydantic.alias_generators import to_camel
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# breaks a line: CR, LF, NEL, line and paragraph separators
+_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
+# changes how the text around it reads without showing: bidi embeddings, overrides and isolates,
+# zero-width space, word joiner and BOM (ZWJ and ZWNJ stay: emoji and scripts need them)
+_HIDDEN = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_UNSEEN_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"}
 
 
 class ApiModel(BaseModel):
@@ -19,6 +26,13 @@ class ApiModel(BaseModel):
     )
 
 
+def normalised(value: Any) -> Any:
+    """NFC and trimmed, so equal-looking text is equal text (non-strings pass to the type check)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    return value
+
+
 def no_control_chars(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError("must not contain control characters")
@@ -26,9 +40,30 @@ def no_control_chars(value: str) -> str:
 
 
 def single_line(value: str) -> str:
-    if "\n" in value or "\r" in value:
+    if _LINE_BREAK.search(value):
         raise ValueError("must be a single line")
+    if _HIDDEN.search(value):
+        raise ValueError("must not contain invisible or direction-changing characters")
     return value
 
 
-Line = Annotated[str, AfterValidator(single_line), AfterValidator(no_control_chars)]
+def visible_count(value: str) -> int:
+    return sum(1 for ch in value if unicodedata.category(ch) not in _UNSEEN_CATEGORIES)
+
+
+def has_visible(value: str) -> str:
+    if visible_count(value) == 0:
+        raise ValueError("must contain visible characters")
+    return value
+
+
+# a name, title or reason: one line of visible, normalised text
+Line = Annotated[
+    str,
+    BeforeValidator(normalised),
+    AfterValidator(single_line),
+    AfterValidator(no_control_chars),
+    AfterValidator(has_visible),
+]
+# free text over several lines (a bio): normalised, no control characters
+Paragraphs = Annotated[str, BeforeValidator(normalised), AfterValidator(no_control_chars)]

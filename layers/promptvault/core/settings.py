@@ -14,6 +14,14 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _days(name: str, default: int) -> int:
+    """A whole number of days, at least 1: a stage cannot switch the limit off by mistake."""
+    value = int(os.environ.get(name) or default)
+    if value < 1:
+        raise ValueError(f"{name} must be a whole number of days, at least 1")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     stage: str
@@ -32,6 +40,8 @@ class Settings:
     search_endpoint: str = ""  # https://<domain endpoint> when search_backend is opensearch
     search_index_name: str = "prompts"
     search_index_dir: str = ""  # tantivy's directory; empty: a temporary one per process
+    api_key_max_days: int = 365  # the longest an API key may live; also the default lifetime
+    username_hold_days: int = 30  # a deleted account's username is refused to others this long
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -59,6 +69,8 @@ class Settings:
             search_endpoint=os.environ.get("SEARCH_ENDPOINT", ""),
             search_index_name=os.environ.get("SEARCH_INDEX_NAME", "prompts"),
             search_index_dir=os.environ.get("SEARCH_INDEX_DIR", ""),
+            api_key_max_days=_days("API_KEY_MAX_DAYS", 365),
+            username_hold_days=_days("USERNAME_HOLD_DAYS", 30),
         )
 
 

@@ -182,7 +182,7 @@ class UserItem(Item, discriminator="User"):
     followers = IntegerAttribute(null=True)
     following = IntegerAttribute(null=True)
     reputation = IntegerAttribute(null=True)
-    # the counters consumer's exactly-once state (streams/counters.py ``apply``): its version
+    # the counters consumer's exactly-once state (streams/exactly_once.py ``apply``): its version
     # and the digests of the events its last update applied
     updates = IntegerAttribute(null=True)
     last_events = BinarySetAttribute(null=True, legacy_encoding=False, attr_name="lastEvents")
@@ -217,7 +217,7 @@ class PromptStatsItem(Item, discriminator="Stats"):
     rating_4 = IntegerAttribute(default=0, attr_name="rating4")
     rating_5 = IntegerAttribute(default=0, attr_name="rating5")
     updates = IntegerAttribute(default=0)
-    # the digests of the events the consumer's last update applied (streams/counters.py)
+    # the digests of the events the consumer's last update applied (streams/exactly_once.py)
     last_events = BinarySetAttribute(null=True, legacy_encoding=False, attr_name="lastEvents")
 
 
@@ -262,7 +262,7 @@ class UsageItem(Item, discriminator="Usage"):
 class ProcessedEventItem(Item, discriminator="ProcessedEvent"):
     """PK=EVENT#<digest of the stream eventID>, SK=FOR#<counter item> (a profile by hash, not
     by user id): the event was applied to that counter item. Written by the item's next
-    update, when the event leaves its ``lastEvents`` (streams/counters.py ``apply``), so a
+    update, when the event leaves its ``lastEvents`` (streams/exactly_once.py ``apply``), so a
     redelivered record is applied at most once (TTL 3 days)."""
 
 

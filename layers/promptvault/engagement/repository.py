@@ -1,8 +1,10 @@
 """Engagement persistence. One write per engagement; counting is the counters consumer's job.
 
-AWS calls (asserted in tests/integration/test_aws_calls.py): rate / unrate / view / copy /
-bookmark 1 GetItem (visibility) + 1 write; unbookmark 1 DeleteItem; ratings 1 BatchGetItem
-(head, stats and the caller's rating together); fork 1 GetItem + 1 TransactWriteItems.
+AWS calls (asserted in tests/integration/test_aws_calls.py): rate / view / copy / bookmark
+1 GetItem (visibility) + 1 write; unrate 1 conditional DeleteItem (plus 1 GetItem for the
+visibility answer when there was no rating to withdraw); unbookmark 1 DeleteItem; ratings
+1 BatchGetItem (head, stats and the caller's rating together); fork 1 GetItem + 1
+TransactWriteItems.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import DeleteError, PutError
 
 from promptvault.core.ids import short_suffix
 from promptvault.data.models import (
@@ -55,8 +57,15 @@ def save_rating(rating: RatingItem) -> None:
     rating.save()
 
 
-def delete_rating(prompt_id: str, rater: str) -> None:
-    RatingItem(prompt_pk(prompt_id), rating_sk(rater)).delete()
+def delete_rating(prompt_id: str, rater: str) -> bool:
+    """Whether there was a rating to delete (one conditional DeleteItem)."""
+    try:
+        RatingItem(prompt_pk(prompt_id), rating_sk(rater)).delete(condition=RatingItem.pk.exists())
+    except DeleteError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def read_ratings(

@@ -1,4 +1,5 @@
-"""Engagement rules: only visible prompts can be engaged with; one rating per rater.
+"""Engagement rules: only visible prompts can be engaged with; one rating per rater, which
+its rater can always withdraw (and a bookmark its owner), even once the prompt is hidden.
 
 Every endpoint writes one item (a fork writes one transaction); the counts are derived
 from those items by the counters stream consumer (docs/streams.md), never written here.
@@ -74,9 +75,14 @@ def rate(caller: Caller | None, id_or_slug: str, body: RatingIn) -> RatingOut:
 
 
 def unrate(caller: Caller | None, id_or_slug: str, guest_id: str | None) -> None:
+    """One's own rating can always be withdrawn while it exists, whatever the prompt's
+    visibility has become (it still counts). Without one, the answer is the visibility
+    check's: 204 (nothing to do) on a prompt the caller may see, 404 otherwise, so a prompt
+    one never rated reveals nothing."""
     rater = _require_rater(caller, guest_id)
-    head = visible_prompt(id_or_slug, caller)
-    repo.delete_rating(head.prompt_id, rater)
+    prompt_id = _prompt_id(id_or_slug)
+    if not repo.delete_rating(prompt_id, rater):
+        visible_prompt(prompt_id, caller)
 
 
 def ratings(caller: Caller | None, id_or_slug: str, guest_id: str | None) -> RatingsOut:

@@ -4,6 +4,10 @@ The key id in the key makes authentication one GetItem (``APIKEY#<kid>``) follow
 constant-time hash comparison, and revocation one conditional DeleteItem. The secret is 256
 random bits from ``secrets``, so a plain SHA-256 (no salt, no stretching) is enough: there is
 no dictionary to attack. Last use is written at most once a minute per key.
+
+Every key expires: at most ``API_KEY_MAX_DAYS`` (settings, a year by default) after its
+creation, which is also the expiry of a key created without one. A key stored before there
+was a maximum, with no expiry, expires that long after its ``createdAt``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
 from promptvault.core.caller import Caller
 from promptvault.core.errors import Conflict, NotFound, Unauthorized, field_error
+from promptvault.core.settings import get_settings
 from promptvault.data.models import ApiKeyItem
 from promptvault.identity.schemas import ApiKeyOut
 
@@ -25,6 +30,7 @@ PREFIX = "pv_"
 SK = "APIKEY"
 MAX_KEYS_PER_USER = 20
 LAST_USED_EVERY = timedelta(minutes=1)
+CLOCK_LEEWAY = timedelta(minutes=1)  # a client's "now + the maximum" from a clock a bit ahead
 _KEY = re.compile(r"^pv_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 _ID = re.compile(r"^ak_([0-9a-f]{16})$")
 _BAD_KEY = "The API key is not valid, revoked or expired"
@@ -42,6 +48,33 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def max_lifetime() -> timedelta:
+    return timedelta(days=get_settings().api_key_max_days)
+
+
+def _expiry(expires_at: datetime | None, now: datetime) -> datetime:
+    """The expiry to store: the one asked for, if in the future and within the maximum
+    lifetime (else 422 on ``expiresAt``), or now + the maximum. Whole seconds, as the TTL
+    attribute stores it, so the answer shows what is stored."""
+    longest = max_lifetime()
+    if expires_at is None:
+        return (now + longest).replace(microsecond=0)
+    if expires_at <= now:
+        raise field_error("expiresAt", "must be in the future")
+    if expires_at > now + longest + CLOCK_LEEWAY:
+        raise field_error(
+            "expiresAt", f"must be at most {longest.days} days from now (the longest a key lives)"
+        )
+    return expires_at.replace(microsecond=0)
+
+
+def _expires(item: ApiKeyItem) -> datetime:
+    """When a key stops working; a key stored without an expiry lives the maximum."""
+    if item.expires_at is not None:
+        return item.expires_at
+    return datetime.fromisoformat(item.created_at) + max_lifetime()
+
+
 def public_id(key_hex: str) -> str:
     return f"ak_{key_hex}"
 
@@ -55,12 +88,12 @@ def create_key(
     caller: Caller, name: str, scopes: list[str], expires_at: datetime | None
 ) -> tuple[ApiKeyItem, str]:
     """The stored key and the one-time secret to show."""
-    if expires_at is not None and expires_at <= _now():
-        raise field_error("expiresAt", "must be in the future")
+    moment = _now()
+    expiry = _expiry(expires_at, moment)
     if len(list_keys(caller.user_id)) >= MAX_KEYS_PER_USER:
         raise Conflict(f"At most {MAX_KEYS_PER_USER} keys; revoke one first")
     key_hex, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
-    now = _iso(_now())
+    now = _iso(moment)
     item = ApiKeyItem(
         f"APIKEY#{key_hex}",
         SK,
@@ -71,7 +104,7 @@ def create_key(
         scopes=set(scopes),
         secret_hash=_digest(secret),
         created_at=now,
-        expires_at=expires_at,
+        expires_at=expiry,
         gsi1pk=f"APIKEYS#{caller.user_id}",
         gsi1sk=f"{now}#{key_hex}",
     )
@@ -106,7 +139,7 @@ def caller_from_key(key: str) -> Caller:
     if not hmac.compare_digest(item.secret_hash, _digest(secret)):
         raise Unauthorized(_BAD_KEY)
     now = _now()
-    if item.expires_at is not None and item.expires_at <= now:
+    if _expires(item) <= now:
         raise Unauthorized(_BAD_KEY)
     _touch(item, now)
     return Caller(

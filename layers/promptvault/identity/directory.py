@@ -1,13 +1,25 @@
 """The account directory: profile items and the guard items that keep usernames and emails
-unique (one transaction keeps them in step)."""
+unique (one transaction keeps them in step).
+
+A guard is ``USERNAME#<name>`` or ``EMAIL#<email>`` / ``GUARD``: without ``userId`` while a
+sign-up is under way, with it once the profile exists. A deleted account's username guard
+stays as a **hold**: no ``userId``, nothing but the name and ``expiresAt`` (the table's TTL
+attribute), ``USERNAME_HOLD_DAYS`` after the deletion (30 by default). Until then a sign-up
+with that name is refused as if it were taken, so no one else can pose as the departed
+person at once; its email guard goes at once. Only holds carry ``expiresAt``; sign-up
+compares it with now (TTL removal lags by up to days, and moto never removes anything).
+"""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
+from promptvault.core.clock import utcnow
 from promptvault.core.errors import NotFound
+from promptvault.core.settings import get_settings
 from promptvault.data.models import GuardItem, UserItem
 from promptvault.data.transactions import failed_conditions, transaction
 
@@ -28,11 +40,13 @@ def guards(username: str, email: str) -> tuple[GuardItem, GuardItem]:
 
 
 def reserve(username: str, email: str) -> None:
-    """Both guards or neither; Taken names the field already in use."""
+    """Both guards or neither; Taken names the field already in use (a username still held
+    after an account's deletion counts as in use; one whose hold has ended is free)."""
     by_name, by_email = guards(username, email)
+    free_name = GuardItem.pk.does_not_exist() | (GuardItem.expires_at < utcnow())
     try:
         with transaction() as tx:
-            tx.save(by_name, condition=GuardItem.pk.does_not_exist())
+            tx.save(by_name, condition=free_name)
             tx.save(by_email, condition=GuardItem.pk.does_not_exist())
     except TransactWriteError as error:
         failed = failed_conditions(error)
@@ -63,12 +77,19 @@ def get_profile(user_id: str) -> UserItem | None:
         return None
 
 
+def hold_period() -> timedelta:
+    return timedelta(days=get_settings().username_hold_days)
+
+
 def delete_profile(profile: UserItem) -> None:
-    """The profile and both its guards, together (the username and email are free at once)."""
+    """The profile and the email guard go (the email is free at once); the username guard is
+    replaced by its hold, in the same transaction."""
+    by_name, by_email = guards(profile.username, profile.email)
+    hold = GuardItem(by_name.pk, GUARD, expires_at=utcnow() + hold_period())
     with transaction() as tx:
         tx.delete(profile)
-        for guard in guards(profile.username, profile.email):
-            tx.delete(guard)
+        tx.delete(by_email)
+        tx.save(hold)
 
 
 def user_id_of(username: str) -> str:
@@ -80,7 +101,7 @@ def user_id_of(username: str) -> str:
     except DoesNotExist as missing:
         raise NotFound(_NO_USER) from missing
     if not guard.user_id:
-        raise NotFound(_NO_USER)  # reserved by a sign-up that has not finished
+        raise NotFound(_NO_USER)  # reserved by an unfinished sign-up, or held after a deletion
     return guard.user_id
 
 

@@ -82,7 +82,14 @@ class ApiKeyCreate(ApiModel):
     scopes: Annotated[
         list[KeyScope], Field(min_length=1, max_length=2), AfterValidator(_read_first)
     ] = ["read"]
-    expires_at: AwareDatetime | None = None
+    expires_at: AwareDatetime | None = Field(
+        default=None,
+        description=(
+            "When the key stops working: in the future and at most the stage's maximum key "
+            "lifetime ahead (365 days unless the stage sets API_KEY_MAX_DAYS), else 422. "
+            "Omitted or null: now + that maximum. Stored in whole seconds."
+        ),
+    )
 
 
 class ApiKeyOut(ApiModel):

@@ -170,10 +170,9 @@ class ForkedFromOut(ApiModel):
     version: int
 
 
-class PromptOut(ApiModel):
-    id: str
-    slug: str
-    owner_id: str
+class PromptContentOut(ApiModel):
+    """The content fields a prompt and each of its versions share."""
+
     title: str
     description: str | None
     content: str
@@ -183,6 +182,18 @@ class PromptOut(ApiModel):
     category: str | None
     model: str | None
     tags: list[str]
+
+
+# pydantic orders fields base class first along the MRO, so the keys that come before the
+# content are a base of their own, listed after it: PromptOut = id, slug, ownerId, the
+# content, then the rest (the order of the JSON and of the OpenAPI ``required`` lists).
+class _PromptKeys(ApiModel):
+    id: str
+    slug: str
+    owner_id: str
+
+
+class PromptOut(PromptContentOut, _PromptKeys):
     visibility: Visibility
     status: Status
     version: int
@@ -192,18 +203,12 @@ class PromptOut(ApiModel):
     forked_from: ForkedFromOut | None = None
 
 
-class VersionOut(ApiModel):
+class _VersionKeys(ApiModel):
     prompt_id: str
     version: int
-    title: str
-    description: str | None
-    content: str
-    instructions: str | None
-    example_output: str | None
-    variables: list[VariableOut]
-    category: str | None
-    model: str | None
-    tags: list[str]
+
+
+class VersionOut(PromptContentOut, _VersionKeys):
     change_message: str | None
     restored_from: int | None
     author_id: str

@@ -16,6 +16,7 @@ from slugify import slugify
 from promptvault.core.caller import Caller
 from promptvault.core.clock import now_iso
 from promptvault.core.errors import (
+    BadRequest,
     Conflict,
     NotFound,
     PreconditionFailed,
@@ -57,6 +58,8 @@ CONTENT_FIELDS = (
 _ID = re.compile(r"^p_[0-9a-f]{32}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SLUG_ATTEMPTS = 4
+# one strong entity tag: no list (a blind overwrite by guessing), no weak W/ tag
+_STRONG_TAG = re.compile(r'^"[\x21\x23-\x7e]{1,64}"$')
 _NOT_FOUND = "No prompt with that id"
 
 
@@ -214,8 +217,13 @@ def check_if_match(head: PromptItem, if_match: str | None) -> int:
             "Send If-Match with the prompt's current ETag",
             [{"field": "If-Match", "message": "required"}],
         )
-    tags = [t.strip() for t in if_match.split(",")]
-    if etag(head) not in tags:
+    tag = if_match.strip()
+    if not _STRONG_TAG.match(tag):
+        raise BadRequest(
+            "If-Match takes exactly one strong ETag, as read from the prompt",
+            [{"field": "If-Match", "message": 'must be one quoted tag such as "r3"'}],
+        )
+    if tag != etag(head):
         raise PreconditionFailed("The prompt has changed since you read it", _current(head))
     return head.revision
 

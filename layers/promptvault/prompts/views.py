@@ -69,24 +69,20 @@ def prompt_out(head: PromptItem, stats: PromptStatsItem | None = None) -> Prompt
     )
 
 
+def _history(version: VersionItem) -> dict[str, Any]:
+    """What a version records besides its content: its number, who made it, when and why."""
+    return {
+        "version": version.number,
+        "change_message": version.change_message,
+        "restored_from": version.restored_from,
+        "author_id": version.author_id,
+        "created_at": version.created_at,
+    }
+
+
 def version_out(version: VersionItem) -> VersionOut:
-    return VersionOut(
-        prompt_id=version.prompt_id,
-        version=version.number,
-        **_content(version),
-        change_message=version.change_message,
-        restored_from=version.restored_from,
-        author_id=version.author_id,
-        created_at=version.created_at,
-    )
+    return VersionOut(prompt_id=version.prompt_id, **_content(version), **_history(version))
 
 
 def version_summary(version: VersionItem) -> VersionSummary:
-    return VersionSummary(
-        version=version.number,
-        title=version.title,
-        change_message=version.change_message,
-        restored_from=version.restored_from,
-        author_id=version.author_id,
-        created_at=version.created_at,
-    )
+    return VersionSummary(title=version.title, **_history(version))

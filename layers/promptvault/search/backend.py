@@ -12,7 +12,8 @@ counter change never re-indexes content; see docs/search.md for the contract.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 from typing import Literal, Protocol
 
 Sort = Literal["relevance", "newest", "top", "popular", "trending"]
@@ -20,6 +21,9 @@ Sort = Literal["relevance", "newest", "top", "popular", "trending"]
 # Bayesian smoothing of the rating average for sort=top: PRIOR_COUNT votes of PRIOR_MEAN.
 PRIOR_MEAN = 3.0
 PRIOR_COUNT = 5
+# Facets: exact counts over every filtered match, the top FACET_SIZE values of each field.
+FACET_FIELDS = ("category", "model", "tags")
+FACET_SIZE = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,11 @@ class PromptStats:
         return (PRIOR_MEAN * PRIOR_COUNT + self.rating_sum) / (PRIOR_COUNT + self.rating_count)
 
 
+# The counters as the engines store them, one numeric field each: views, copies, bookmarks,
+# forks, rating_count, rating_sum.
+COUNTER_FIELDS = tuple(counter.name for counter in fields(PromptStats))
+
+
 @dataclass(frozen=True, slots=True)
 class PromptDocument:
     id: str
@@ -63,6 +72,13 @@ class PromptDocument:
     created_at: str  # ISO-8601 UTC
     stats: PromptStats = field(default_factory=PromptStats)
     stats_version: int = 0  # version of ``stats``; the higher of stored/incoming wins
+
+    @property
+    def created_ms(self) -> int:
+        """``created_at`` in epoch milliseconds: what the engines sort by and age with."""
+        return int(
+            datetime.fromisoformat(self.created_at.replace("Z", "+00:00")).timestamp() * 1000
+        )
 
 
 @dataclass(frozen=True, slots=True)

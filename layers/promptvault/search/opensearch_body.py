@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from promptvault.search.backend import (
+    COUNTER_FIELDS,
+    FACET_FIELDS,
+    FACET_SIZE,
     Hit,
     PromptDocument,
     PromptStats,
@@ -18,22 +21,19 @@ from promptvault.search.backend import (
     SearchResult,
     StatsUpdate,
 )
-from promptvault.search.text import prefix_tokens, tokens
+from promptvault.search.text import prefix_tokens, suggestion_order, tokens
 
 # OpenSearch's AUTO:5,9 fuzziness: 0 edits below 5 characters, 1 from 5, 2 from 9.
 FUZZINESS = "AUTO:5,9"
 TEXT_FIELDS = ["title^3", "description^1.5", "content"]
 PREFIX_BOOST = 2.4  # title boost x the tantivy engine's PREFIX_WEIGHT
-FACET_FIELDS = ("category", "model", "tags")
-FACET_SIZE = 20
 # Content versions are spaced 2^32 apart: each counter update (_update) bumps the internal
 # _version by one, and the next content version must still be greater.
 VERSION_SHIFT = 32
 # Deletes must stay remembered longer than a stream record can be retried (24 h retention).
 GC_DELETES = "25h"
-_COUNTERS = ("views", "copies", "bookmarks", "forks", "rating_count", "rating_sum")
 _KEYWORDS = ("id", "owner_id", "visibility", "status", "slug", "category", "model", "tags")
-_LONGS = ("doc_version", "stats_version", "created_ms", "engagement", *_COUNTERS)
+_LONGS = ("doc_version", "stats_version", "created_ms", "engagement", *COUNTER_FIELDS)
 _SORTS: dict[str, list[Any]] = {
     "newest": [{"created_ms": "desc"}, {"id": "asc"}],
     "top": [{"rating_score": "desc"}, {"created_ms": "desc"}, {"id": "asc"}],
@@ -71,14 +71,8 @@ def index_body() -> dict[str, Any]:
     }
 
 
-def _millis(iso: str) -> int:
-    from datetime import datetime
-
-    return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000)
-
-
 def stats_fields(stats: PromptStats) -> dict[str, Any]:
-    fields: dict[str, Any] = {name: getattr(stats, name) for name in _COUNTERS}
+    fields: dict[str, Any] = {name: getattr(stats, name) for name in COUNTER_FIELDS}
     fields["engagement"] = stats.engagement
     fields["rating_score"] = stats.rating_score
     return fields
@@ -100,7 +94,7 @@ def source(doc: PromptDocument) -> dict[str, Any]:
         "visibility": doc.visibility,
         "status": doc.status,
         "created_at": doc.created_at,
-        "created_ms": _millis(doc.created_at),
+        "created_ms": doc.created_ms,
         **stats_fields(doc.stats),
     }
 
@@ -241,7 +235,7 @@ def document_from_source(raw: dict[str, Any]) -> PromptDocument:
         visibility=raw.get("visibility", ""),
         status=raw.get("status", ""),
         created_at=raw.get("created_at", ""),
-        stats=PromptStats(**{name: int(raw.get(name) or 0) for name in _COUNTERS}),
+        stats=PromptStats(**{name: int(raw.get(name) or 0) for name in COUNTER_FIELDS}),
         stats_version=int(raw.get("stats_version") or 0),
     )
 
@@ -269,9 +263,7 @@ def parse_search(response: dict[str, Any]) -> SearchResult:
 
 def parse_suggest(response: dict[str, Any], prefix: str, limit: int) -> list[str]:
     titles = [hit["_source"]["title"] for hit in response["hits"]["hits"]]
-    start = prefix.strip().lower()
-    ordered = sorted(titles, key=lambda t: not t.lower().startswith(start))
-    return list(dict.fromkeys(ordered))[:limit]
+    return suggestion_order(titles, prefix, limit)
 
 
 def bulk_failures(response: dict[str, Any]) -> list[tuple[str, int, str]]:

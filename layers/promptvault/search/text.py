@@ -135,3 +135,11 @@ def matched_words(words: Iterable[str], query_tokens: list[str]) -> set[str]:
             start = bisect_left(ordered, token)
             found.update(ordered[start : bisect_left(ordered, token + _LAST_CHAR, start)])
     return found
+
+
+def suggestion_order(titles: list[str], prefix: str, limit: int) -> list[str]:
+    """Suggested titles: those that start with the typed text first (each group in the
+    engine's order), each title once, at most ``limit``."""
+    start = prefix.strip().lower()
+    ordered = sorted(titles, key=lambda t: not t.lower().startswith(start))  # stable
+    return list(dict.fromkeys(ordered))[:limit]

@@ -8,7 +8,9 @@ slugs and fork links; others' forks are their copies and stay.
 
 Order: password check (Cognito InitiateAuth), then keys (a leaked key dies first), follows,
 bookmarks, ratings, prompts, moderation records (anonymised), rate counters, the Cognito
-user, and last the profile with its guards (which frees the username and the email).
+user, and last the profile with its guards: the email is free at once, the username is held
+(``directory.delete_profile``: the name and an expiry, no user id or email) for
+``USERNAME_HOLD_DAYS`` so no one else can take it over at once.
 A failure before the Cognito step can be repeated by the user; after it, only the profile
 and guards can remain, as with decision 9, for an operator to remove.
 """
@@ -36,7 +38,9 @@ from promptvault.users import follows
 # type -> what erases it (documentation; ``delete_account`` runs them in order)
 ERASED: dict[str, str] = {
     "User": "the profile, last, in one transaction with the guards",
-    "Guard": "username and email guards, with the profile",
+    "Guard": "with the profile: the email guard deleted; the username guard replaced by a "
+    "hold that keeps only the name and its expiry (TTL, USERNAME_HOLD_DAYS), no user id or "
+    "email, refused to sign-ups until then",
     "ApiKey": "GSI1 APIKEYS#<uid>",
     "Follow": "PK USER#<uid> FOLLOWS# (whom they follow) and GSI1 FOLLOWERS#<uid>",
     "Bookmark": "GSI1 BOOKMARKS#<uid>",

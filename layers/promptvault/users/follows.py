@@ -1,7 +1,7 @@
 """Follows: one item per pair; the counts are the stream counters consumer's.
 
 A follow item's INSERT adds one to the followee's ``followers`` and the follower's
-``following``, its REMOVE takes them away (``streams/counters.py``, exactly once per record,
+``following``, its REMOVE takes them away (``streams/counter_rules.py``, exactly once per record,
 in any order), so the counts are exact and a repeated PUT or DELETE, which writes nothing,
 changes nothing. Following needs both profiles to exist (a condition check in the follow's
 transaction); a late count on a deleted account's profile is dropped by the consumer, never

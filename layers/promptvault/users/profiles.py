@@ -7,7 +7,7 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 
 from promptvault.core.caller import Caller
-from promptvault.core.errors import NotFound
+from promptvault.core.errors import NotFound, field_error
 from promptvault.data.models import PromptItem, UserItem
 from promptvault.identity import directory
 from promptvault.identity.directory import profile_by_username, user_id_of
@@ -35,9 +35,21 @@ def profile_out(profile: UserItem) -> ProfileOut:
     )
 
 
+def _not_someone_else(caller: Caller, display_name: str) -> None:
+    """A display name may not pass for another person's username (one GetItem of its guard)."""
+    try:
+        owner = user_id_of(display_name.lower())
+    except NotFound:
+        return
+    if owner != caller.user_id:
+        raise field_error("displayName", "must not be another user's username")
+
+
 def update_profile(caller: Caller, patch: ProfileUpdate) -> UserItem:
     """Only the sent fields change (one UpdateItem); the profile must still exist."""
     sent = patch.model_fields_set & set(EDITABLE)
+    if patch.display_name is not None:
+        _not_someone_else(caller, patch.display_name)
     actions: list[Any] = []
     for name in sorted(sent):
         attribute = getattr(UserItem, name)

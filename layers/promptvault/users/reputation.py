@@ -5,7 +5,7 @@
                + 5 * forks received
 
 Kept on the profile (``reputation``, a number) by the counters consumer with ADD (the
-``Stats`` row of streams/counters.py: every change of a prompt's stats item, which carries
+``Stats`` row of streams/counter_rules.py: every change of a prompt's stats item, which carries
 ``ownerId``); the leaderboard index (GSI3) sorts on that attribute directly, so no second
 write re-sorts it. ``delta`` turns one change of a prompt's counters into the owner's
 reputation change; summed over a stats item's changes it telescopes to ``points`` of its

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, model_validator
 
-from promptvault.core.schema import ApiModel, Line, no_control_chars
+from promptvault.core.schema import ApiModel, Line, Paragraphs
 
 
 def _web_url(value: str) -> str:
@@ -53,7 +53,7 @@ class ProfileUpdate(ApiModel):
     """Any subset; null clears a field."""
 
     display_name: Annotated[Line, Field(min_length=1, max_length=50)] | None = None
-    bio: Annotated[str, Field(max_length=300), AfterValidator(no_control_chars)] | None = None
+    bio: Annotated[Paragraphs, Field(max_length=300)] | None = None
     avatar_url: ImageUrl | None = None
     website: Url | None = None
     twitter: TwitterHandle | None = None

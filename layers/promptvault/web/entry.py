@@ -19,7 +19,7 @@ def lazy_entry(function: str) -> Handler:
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         built = _built.get(function)
         if built is None:
-            from promptvault.web.app import build_handler
+            from promptvault.web.handler_factory import build_handler
 
             built = _built[function] = build_handler(function)
         return built(event, context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from aws_lambda_powertools.event_handler import Response
@@ -76,3 +78,21 @@ def documented(
         text = _ERRORS.get(code, "Error")
         responses[code] = {"description": text, "content": {JSON: {"model": ErrorEnvelope}}}
     return responses
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """What a route module declares: the function that answers and the responses it documents.
+
+    Method, path, tag and summary are the route's catalogue row (promptvault/catalogue.py);
+    promptvault.web.handler_factory registers ``handle`` with them.
+    """
+
+    handle: Callable[..., Response[str]]
+    model: Any  # the success envelope's ``data``: a model, a list or union of them, or None
+    status: int = 200
+    errors: tuple[int, ...] = ()  # documented error statuses besides 400 and 422
+
+    @property
+    def responses(self) -> dict[int, Any]:
+        return documented(self.model, self.status, errors=self.errors)

@@ -1,4 +1,9 @@
-"""Builds one function's handler: resolver, error envelope, auth, body limit, observability."""
+"""Builds one function's handler: resolver, error envelope, auth, body limit, observability.
+
+``promptvault.web.entry`` calls ``build_handler`` on a function's first request. The route
+itself is the function's catalogue row: ``register`` puts the route module's endpoint on the
+resolver with the row's method, path, tag and summary.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,15 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
-from promptvault.catalogue import Route, by_function
+from promptvault.catalogue import Route, by_function, function_module
 from promptvault.core.caller import Caller, bind_caller, unbind_caller
 from promptvault.core.errors import DomainError, PayloadTooLarge
 from promptvault.web.envelope import JSON, error_body, error_response
+from promptvault.web.responses import Endpoint
 
 logger = Logger(service="promptvault")
 metrics = Metrics(namespace="PromptVault", service="promptvault")
@@ -64,10 +69,23 @@ def make_resolver() -> APIGatewayHttpResolver:
     return app
 
 
-def route_router(function: str) -> Router:
-    module = importlib.import_module(f"functions.{function}.route")
-    router: Router = module.router
-    return router
+def endpoint_of(route: Route) -> Endpoint:
+    """What the route's module (functions/<function>/route.py) declares."""
+    endpoint: Endpoint = importlib.import_module(function_module(route.function, "route")).endpoint
+    return endpoint
+
+
+def register(resolver: APIGatewayHttpResolver, route: Route) -> None:
+    """Serve the route on the resolver: method, path, tag and summary are the catalogue row's;
+    the function and the responses it documents are its endpoint's."""
+    endpoint = endpoint_of(route)
+    resolver.route(
+        route.resolver_path,
+        route.method,
+        summary=route.summary,
+        responses=endpoint.responses,
+        tags=[route.tag],
+    )(endpoint.handle)
 
 
 def _body_size(event: dict[str, Any]) -> int:
@@ -113,7 +131,7 @@ def _refusal(exc: DomainError) -> dict[str, Any]:
 def build_handler(function: str) -> Any:
     route = by_function()[function]
     resolver = make_resolver()
-    resolver.include_router(route_router(function))
+    register(resolver, route)
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         try:

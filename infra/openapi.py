@@ -1,9 +1,11 @@
-"""The OpenAPI document, generated from the functions' resolvers and the route catalogue.
+"""The OpenAPI document, generated from the route catalogue and the functions' endpoints.
 
-Each function's router supplies its paths, parameters and pydantic schemas; the catalogue
-supplies what the routers cannot know: the auth mode of each route (security), its tag,
-its summary and a stable operationId. ``python -m promptvault.web.openapi`` prints it;
-``make openapi`` commits it as docs/openapi.json and a test fails on drift.
+A build tool, not shipped in the Lambda layer. Every catalogue route is registered on one
+resolver the way its function registers it (``promptvault.web.handler_factory.register``:
+method, path, tag and summary from the row; parameters, bodies and response models from the
+route module's endpoint); the catalogue then adds what a resolver cannot know: the auth mode
+of each route (security, ``x-auth``) and a stable operationId. ``python -m infra.openapi``
+prints it; ``make openapi`` commits it as docs/openapi.json and a test fails on drift.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from promptvault.catalogue import ROUTES, Route
+from promptvault.catalogue import ROUTES, Route, function_module
 
 TITLE = "PromptVault API"
 BEARER = "bearerAuth"
@@ -43,10 +45,9 @@ def _api_version() -> str:
         return "0.0.0"
 
 
-def built_functions() -> list[str]:
-    """Catalogue functions whose package has a route module, in catalogue order."""
-    functions = dict.fromkeys(route.function for route in ROUTES)
-    return [f for f in functions if importlib.util.find_spec(f"functions.{f}.route") is not None]
+def built_routes() -> list[Route]:
+    """Catalogue routes whose function package has a route module, in catalogue order."""
+    return [r for r in ROUTES if importlib.util.find_spec(function_module(r.function, "route"))]
 
 
 def _security(route: Route) -> list[dict[str, list[str]]] | None:
@@ -58,15 +59,14 @@ def _security(route: Route) -> list[dict[str, list[str]]] | None:
 
 
 def _annotate(document: dict[str, Any]) -> None:
-    """Stamp each catalogued operation with its auth mode, tag, summary and operationId."""
+    """Stamp each catalogued operation with its auth mode and operationId (its tag and summary
+    came with its registration)."""
     paths = document.get("paths", {})
     for route in ROUTES:
         operation = paths.get(route.path, {}).get(route.method.lower())
         if operation is None:
             continue
         operation["operationId"] = route.function
-        operation["tags"] = [route.tag]
-        operation.setdefault("summary", route.summary)
         operation["x-auth"] = route.auth
         security = _security(route)
         if security is None:
@@ -78,11 +78,11 @@ def _annotate(document: dict[str, Any]) -> None:
 def _schema_document() -> dict[str, Any]:
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Tag
 
-    from promptvault.web.app import make_resolver, route_router
+    from promptvault.web.handler_factory import make_resolver, register
 
     resolver = make_resolver()
-    for function in built_functions():
-        resolver.include_router(route_router(function))
+    for route in built_routes():
+        register(resolver, route)
     used_tags = dict.fromkeys(route.tag for route in ROUTES)
     schema = resolver.get_openapi_json_schema(
         title=TITLE,

@@ -1,0 +1,169 @@
+"""The counter rules: which stream record changes which counter, and by how much.
+
+A counted entity is one row of ``COUNTERS``: which items (their ``type``), which counter
+item they count on, and the deltas one stream record contributes. A record's deltas come
+from its images alone (INSERT / MODIFY / REMOVE, old and new), so replaying any record in
+any order gives the same sums; the exactly-once protocol (``streams/exactly_once.py``) makes
+each record count once. ``CounterPlan`` groups one batch's deltas by counter item. Pure: no
+table access here. See docs/streams.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from promptvault.streams.records import Change, Image
+from promptvault.users import reputation as reputation_rules
+
+Deltas = dict[str, int]
+Key = tuple[str, str]
+
+
+def prompt_stats(image: Image) -> Key:
+    return f"PROMPT#{image['promptId']}", "STATS"
+
+
+def owner_profile(image: Image) -> Key:
+    """The profile of the owner named by a prompt head or a stats item (``ownerId``)."""
+    return f"USER#{image['ownerId']}", "PROFILE"
+
+
+def followee_profile(image: Image) -> Key:
+    """The profile of the user a follow item points at (``followeeId``)."""
+    return f"USER#{image['followeeId']}", "PROFILE"
+
+
+def follower_profile(image: Image) -> Key:
+    """The profile of the user who follows (``followerId``)."""
+    return f"USER#{image['followerId']}", "PROFILE"
+
+
+def _before_after(change: Change) -> tuple[Image | None, Image | None]:
+    before = None if change.event_name == "INSERT" else change.old
+    after = None if change.event_name == "REMOVE" else change.new
+    return before, after
+
+
+def presence(name: str) -> Callable[[Change], Deltas]:
+    """The item's existence counts: +1 when it appears, -1 when it goes."""
+
+    def deltas(change: Change) -> Deltas:
+        if change.event_name == "INSERT":
+            return {name: 1}
+        if change.event_name == "REMOVE":
+            return {name: -1}
+        return {}
+
+    return deltas
+
+
+def usage(change: Change) -> Deltas:
+    """Views and copies are events: only the INSERT counts; their TTL expiry is no un-view."""
+    if change.event_name != "INSERT":
+        return {}
+    kind = change.image.get("kind")
+    return {"views": 1} if kind == "view" else {"copies": 1} if kind == "copy" else {}
+
+
+def _score(image: Image | None) -> int | None:
+    if image is None or image.get("score") is None:
+        return None
+    score = int(image["score"])
+    if not 1 <= score <= 5:
+        raise ValueError(f"rating score {score} is out of range")
+    return score
+
+
+def rating(change: Change) -> Deltas:
+    """Count, sum and per-score breakdown from the old and the new score."""
+    before, after = _score(change.old), _score(change.new)
+    if change.event_name == "INSERT":
+        before = None
+    if change.event_name == "REMOVE":
+        after = None
+    deltas: Deltas = {}
+    for score, sign in ((before, -1), (after, 1)):
+        if score is not None:
+            deltas["ratingCount"] = deltas.get("ratingCount", 0) + sign
+            deltas["ratingSum"] = deltas.get("ratingSum", 0) + sign * score
+            deltas[f"rating{score}"] = deltas.get(f"rating{score}", 0) + sign
+    return {name: value for name, value in deltas.items() if value}
+
+
+def reputation(change: Change) -> Deltas:
+    """A prompt's stats item changed: its owner's reputation moves by the difference of the
+    points before and after (users/reputation.py). Summed over all of a stats item's records
+    this telescopes to the points of its last image (0 once deleted), in any order."""
+    if not change.image.get("ownerId"):
+        return {}  # a stats item written before owners were recorded: nobody to credit
+    before, after = _before_after(change)
+    moved = reputation_rules.delta(before, after)
+    return {"reputation": moved} if moved else {}
+
+
+def _listed(head: Image | None) -> int:
+    if head is None:
+        return 0
+    return int(head.get("visibility") == "public" and head.get("status") == "published")
+
+
+def public_prompts(change: Change) -> Deltas:
+    """A head entered (+1) or left (-1) public + published: created, edited or deleted."""
+    before, after = _before_after(change)
+    moved = _listed(after) - _listed(before)
+    return {"publicPrompts": moved} if moved else {}
+
+
+@dataclass(frozen=True, slots=True)
+class Counter:
+    entity: str  # the counted items' ``type``
+    target: Callable[[Image], Key]  # the counter item the deltas land on
+    deltas: Callable[[Change], Deltas]
+    target_type: str = "Stats"  # the counter item's ``type`` (pynamodb discriminator)
+
+
+# Adding a counted entity is one row. Reputation is second-hand: engagement moves a prompt's
+# stats item, and the stats item's own records move its owner's profile.
+COUNTERS: tuple[Counter, ...] = (
+    Counter("Rating", prompt_stats, rating),
+    Counter("Bookmark", prompt_stats, presence("bookmarks")),
+    Counter("Fork", prompt_stats, presence("forks")),
+    Counter("Usage", prompt_stats, usage),
+    Counter("Stats", owner_profile, reputation, target_type="User"),
+    Counter("Prompt", owner_profile, public_prompts, target_type="User"),
+    Counter("Follow", followee_profile, presence("followers"), target_type="User"),
+    Counter("Follow", follower_profile, presence("following"), target_type="User"),
+)
+
+
+def counted_entities() -> frozenset[str]:
+    return frozenset(counter.entity for counter in COUNTERS)
+
+
+@dataclass
+class Pending:
+    """The records of one batch that land on one counter item, in stream order."""
+
+    target_type: str
+    events: dict[str, tuple[str, Deltas]] = field(default_factory=dict)  # eventID -> (seq, Δ)
+
+
+class CounterPlan:
+    """One batch's deltas, grouped by the counter item they land on."""
+
+    def __init__(self, counters: tuple[Counter, ...] = COUNTERS) -> None:
+        self._by_entity: dict[str, list[Counter]] = {}
+        for counter in counters:
+            self._by_entity.setdefault(counter.entity, []).append(counter)
+        self.pending: dict[Key, Pending] = {}
+
+    def add(self, change: Change) -> None:
+        for counter in self._by_entity.get(change.entity or "", ()):
+            deltas = counter.deltas(change)
+            if not deltas:
+                continue
+            target = counter.target(change.image)
+            pending = self.pending.setdefault(target, Pending(counter.target_type))
+            # A record repeated inside one batch (a redelivery) is the same event: once.
+            pending.events.setdefault(change.event_id, (change.sequence, deltas))
