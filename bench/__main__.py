@@ -1,4 +1,4 @@
-"""``python -m bench [--runs N] [--first-runs N] [--only coldstart,awscalls,...]``.
+"""``python -m bench [--runs N] [--first-runs N] [--only coldstart,awscalls,...] [--local-full]``.
 
 Prints the cold start table (with the first-request cost beside it) and the AWS calls table,
 and merges the sections into bench/results.json. Everything runs one process at a time, so
@@ -18,7 +18,18 @@ from typing import Any
 from bench.counting import format_calls
 from bench.report import RESULTS, load_results, merge_results, table
 
-SECTIONS = ("coldstart", "firstrequest", "awscalls", "search", "engagement", "search_after_write")
+SECTIONS = (
+    "coldstart",
+    "firstrequest",
+    "awscalls",
+    "search",
+    "engagement",
+    "search_after_write",
+    "local_writes",
+    "local_writes_before",
+)
+# Measured only when asked for (--only): moto as released slows down by the minute.
+ON_REQUEST = ("local_writes_before",)
 
 
 def cold_start_table(cold: dict[str, Any], first: dict[str, Any] | None) -> str:
@@ -92,6 +103,14 @@ def print_tables(sections: dict[str, Any]) -> None:
 
         print(search_after_write_table(sections["search_after_write"]))
         print()
+    if "local_writes" in sections or "local_writes_before" in sections:
+        from bench.local_writes import local_writes_table
+
+        saved = load_results()  # the other of the two, from an earlier run
+        after = sections.get("local_writes") or saved.get("local_writes")
+        before = sections.get("local_writes_before") or saved.get("local_writes_before")
+        print(local_writes_table(after, before))
+        print()
 
 
 def engagement_table(section: dict[str, Any]) -> str:
@@ -124,7 +143,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=7, help="cold start runs (>= 5)")
     parser.add_argument("--first-runs", type=int, default=5, help="first-request runs")
-    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    parser.add_argument(
+        "--only",
+        default=",".join(s for s in SECTIONS if s not in ON_REQUEST),
+        help="comma-separated sections",
+    )
+    parser.add_argument(
+        "--local-full",
+        action="store_true",
+        help="local_writes up to 100,000 items (the goal; about 40 minutes on 2 cores)",
+    )
     parser.add_argument(
         "--report", action="store_true", help="print the tables from bench/results.json only"
     )
@@ -173,6 +201,24 @@ def main(argv: list[str] | None = None) -> int:
         )
         sections["search_after_write"] = search_after_write.run()
 
+    if "local_writes_before" in wanted:
+        from bench import local_writes
+
+        print("local writes, moto as released: 0 and 1,000 items ...", file=sys.stderr, flush=True)
+        sections["local_writes_before"] = local_writes.run(
+            local_writes.BEFORE_SIZES, unpatched=True
+        )
+    if "local_writes" in wanted:
+        from bench import local_writes
+
+        sizes = local_writes.FULL_SIZES if args.local_full else local_writes.SIZES
+        print(
+            f"local writes: create p50/p95 at {', '.join(f'{s:,}' for s in sizes)} items ...",
+            file=sys.stderr,
+            flush=True,
+        )
+        sections["local_writes"] = local_writes.run(sizes)
+
     stamp = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
@@ -192,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             ("awscalls", "all_at_minimum"),
             ("search", "meets_goal"),
             ("search_after_write", "meets_goal"),
+            ("local_writes", "meets_goal"),
         )
         if name in sections and not sections[name][key]
     ]

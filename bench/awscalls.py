@@ -40,16 +40,22 @@ MINIMUM: dict[str, dict[str, int]] = {
     "GET /v1/prompts/{id}": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
     # slug guard, then the head
     "GET /v1/prompts/{id} (by slug)": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
+    # the slug guard alone answers a slug hidden from the caller exactly as an unknown one
+    # (it copies owner, visibility and status: no oracle, issue 16 finding 3), and a deleted
+    # one (its tombstone: 410, finding 7)
+    "GET /v1/prompts/{id} (a hidden slug)": {"GetItem": 1, "UpdateItem": 1},
+    "GET /v1/prompts/{id} (an unknown slug)": {"GetItem": 1, "UpdateItem": 1},
+    "GET /v1/prompts/{id} (a deleted slug)": {"GetItem": 1, "UpdateItem": 1},
     # head + stats (ownership, If-Match, the answer's counters) in one BatchGetItem, then new
-    # head + new version conditionally
+    # head + new version (+ the slug guard's copy of visibility and status) conditionally
     "PATCH /v1/prompts/{id}": {
         "BatchGetItem": 1,
         "GetItem": 1,
         "TransactWriteItems": 1,
         "UpdateItem": 1,
     },
-    # the head; head + slug + stats in one transaction; one Query of the prompt's partition
-    # for what is left (versions, ratings, fork links); one batch per 25 of them
+    # the head; head + slug tombstone + stats in one transaction; one Query of the prompt's
+    # partition for what is left (versions, ratings, fork links); one batch per 25 of them
     "DELETE /v1/prompts/{id} (2 versions)": {
         "BatchWriteItem": 1,
         "GetItem": 2,
@@ -126,11 +132,19 @@ MINIMUM: dict[str, dict[str, int]] = {
         "TransactWriteItems": 1,
         "UpdateItem": 1,
     },
+    # the same for a restore: the head, the edit (conditional), the moderation record
+    "POST /v1/moderation/prompts/{id}/restore": {
+        "GetItem": 2,
+        "PutItem": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
     # the Cognito pre-sign-up trigger only edits the event it is given
     "trigger auth_presignup": {},
     # --- engagement (issue 4): visibility read + one write; counts come from the stream.
     # Each request also pays the rate limiter (issue 5): one UpdateItem, and one GetItem when
     # signed in (the scenarios below are signed in except views, copies and forks).
+    # (a guest's rating takes another path, with one more write: VARIANTS below)
     "PUT /v1/prompts/{id}/rating": {"GetItem": 2, "PutItem": 1, "UpdateItem": 1},
     # one conditional delete of one's own rating, whatever the prompt's visibility now (issue
     # 16, finding 10); only when there was none, the head (GetItem) decides 204 or 404
@@ -169,6 +183,44 @@ MINIMUM: dict[str, dict[str, int]] = {
 # The test marks them xfail(strict=True), so fixing the code makes the test say so.
 ABOVE_MINIMUM: dict[str, str] = {}
 
+# Requests of a counted route that take another path (issue 16, finding 8), counted the same
+# way: label -> (function, what the request needs, its status, its calls).
+VARIANTS: dict[str, tuple[str, str, int, dict[str, int]]] = {
+    # a guest: no profile read (no token), but the conditional PutItem of the guest-source
+    # guard (one guest id per prompt, client network and UTC day) before the rating's: one
+    # write more than before the finding, on the guest path only
+    "PUT /v1/prompts/{id}/rating (guest)": (
+        "engagement_rate",
+        "guest-rating",
+        200,
+        {"GetItem": 1, "PutItem": 2, "UpdateItem": 1},
+    ),
+    # the owner's own view is not recorded: the credential's profile and the head, no write
+    "POST /v1/prompts/{id}/views (the owner's own)": (
+        "engagement_view",
+        "own-view",
+        202,
+        {"GetItem": 2, "UpdateItem": 1},
+    ),
+}
+
+
+def variant_request(label: str, world: Any) -> Any:
+    """The request of a ``VARIANTS`` row, on a fresh prompt of the world's owner (setup calls
+    are not counted): a guest's rating would otherwise meet the guard of an earlier run."""
+    import uuid
+
+    from bench.scenarios import Request
+    from tests.support.factories import create_prompt
+
+    path = f"/v1/prompts/{create_prompt(world.owner)['id']}"
+    kind = VARIANTS[label][1]
+    if kind == "guest-rating":
+        return Request("PUT", f"{path}/rating", {"score": 4, "guestId": f"bench-{uuid.uuid4()}"})
+    if kind == "own-view":
+        return Request("POST", f"{path}/views", token=world.owner.token)
+    raise ValueError(label)
+
 
 def observe() -> list[dict[str, Any]]:
     """Each scenario once, inside in-process moto; the calls each request made."""
@@ -193,6 +245,12 @@ def observe() -> list[dict[str, Any]]:
         handler(presignup_event(), None)
         rows.append(_row("trigger auth_presignup", "auth_presignup", counter.snapshot(), None))
         rows.extend(_stream_rows(world, counter))
+        for label, (function, _, status, minimum) in VARIANTS.items():
+            request = variant_request(label, world)
+            counter.reset()
+            reply = send(request)
+            rows.append(_row(label, function, counter.snapshot(), reply.status, minimum))
+            assert reply.status == status, reply.body
     return rows
 
 
@@ -213,8 +271,14 @@ def _stream_rows(world: Any, counter: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _row(label: str, function: str, calls: dict[str, int], status: int | None) -> dict[str, Any]:
-    minimum = MINIMUM[label]
+def _row(
+    label: str,
+    function: str,
+    calls: dict[str, int],
+    status: int | None,
+    minimum: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    minimum = MINIMUM[label] if minimum is None else minimum
     return {
         "endpoint": label,
         "function": function,

@@ -15,7 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 BATCHES = (1, 10, 100)
-KINDS = ("view", "copy", "rating", "bookmark")
+# guest-rating: each from another network, with its guest-source guard; own-rating: the
+# owner re-rating their own prompt (marked own: counted nowhere); issue 16, finding 8
+KINDS = ("view", "copy", "rating", "bookmark", "guest-rating", "own-rating")
 ROUNDS = 20  # batches per row: markers of one update are written by the next one
 GOAL_WRITE_UNITS = 3
 
@@ -124,23 +126,32 @@ def _stream_size(table: Any) -> list[int]:
     return [len(shard) for shard in table.shards]
 
 
-def _event(kind: str, n: int) -> dict[str, Any]:
-    """The one item the endpoint writes for event ``n`` (each by another person)."""
+def _event(kind: str, n: int) -> list[dict[str, Any]]:
+    """The items the endpoint writes for event ``n`` (each by another person, but own-rating:
+    the owner's)."""
     from tests.unit.test_streams_chaos import _rating, _usage
 
     if kind in ("view", "copy"):
-        return _usage("p_bench", kind, n)
+        return [_usage("p_bench", kind, n)]
     if kind == "rating":  # 5 stars: each moves the owner's reputation (+2)
-        return _rating("p_bench", f"u:rater{n}", 5)
+        return [_rating("p_bench", f"u:rater{n}", 5)]
+    if kind == "guest-rating":  # 5 stars in the average, no reputation; the guard first
+        rater = f"g:{n:032x}"  # both are 32 hex digits of a keyed hash (engagement/service.py)
+        guard = {"PK": f"GUESTSOURCE#{n:032x}", "SK": "GUARD", "type": "Guard"}
+        return [{**guard, "rater": rater, "expiresAt": 1795392000}, _rating("p_bench", rater, 5)]
+    if kind == "own-rating":  # a re-rating each time: one item, counted nowhere
+        return [{**_rating("p_bench", "u:owner", 1 + n % 5), "own": True}]
     if kind == "bookmark":
-        return {
-            "PK": f"USER#reader{n}",
-            "SK": "BOOKMARK#p_bench",
-            "type": "Bookmark",
-            "promptId": "p_bench",
-            "userId": f"reader{n}",
-            "createdAt": "2026-11-22T00:00:00.000000Z",
-        }
+        return [
+            {
+                "PK": f"USER#reader{n}",
+                "SK": "BOOKMARK#p_bench",
+                "type": "Bookmark",
+                "promptId": "p_bench",
+                "userId": f"reader{n}",
+                "createdAt": "2026-11-22T00:00:00.000000Z",
+            }
+        ]
     raise ValueError(kind)
 
 
@@ -163,7 +174,8 @@ def measure(kind: str, k: int, rounds: int = ROUNDS) -> dict[str, Any]:
             before = priced.write_units
             for step in range(k):
                 n = round_ * k + step
-                priced.put(_event(kind, n))
+                for item in _event(kind, n):
+                    priced.put(item)
             endpoint_units += priced.write_units - before
         records = _records(table, seen)
         seen = _stream_size(table)

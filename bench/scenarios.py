@@ -142,6 +142,23 @@ def _get_by_slug(world: World) -> Request:
     return Request("GET", f"/v1/prompts/{world.prompt['slug']}")
 
 
+def _get_by_hidden_slug(world: World) -> Request:
+    """An unlisted prompt's slug, asked by someone else: 404 (issue 16, finding 1)."""
+    prompt = create_prompt(world.owner, title=f"Bench {_unique()}", visibility="unlisted")
+    return Request("GET", f"/v1/prompts/{prompt['slug']}")
+
+
+def _get_by_unknown_slug(_: World) -> Request:
+    return Request("GET", f"/v1/prompts/no-such-{_unique()}")
+
+
+def _get_by_deleted_slug(world: World) -> Request:
+    """A deleted prompt's slug: its tombstone answers 410 (issue 16, finding 7)."""
+    prompt = create_prompt(world.owner, title=f"Bench {_unique()}")
+    assert call("DELETE", f"/v1/prompts/{prompt['id']}", token=world.owner.token).status == 204
+    return Request("GET", f"/v1/prompts/{prompt['slug']}")
+
+
 def _update(world: World) -> Request:
     prompt = create_prompt(world.owner, title=f"Bench {_unique()}")
     body = {"content": prompt["content"] + " Be brief.", "changeMessage": "brief"}
@@ -289,6 +306,14 @@ def _archive(world: World) -> Request:
     return Request("POST", f"/v1/moderation/prompts/{prompt['id']}/archive", body, admin.token)
 
 
+def _unarchive(world: World) -> Request:
+    admin = _admin(world)
+    prompt = create_prompt(world.owner, title=f"Bench {_unique()}")
+    path = f"/v1/moderation/prompts/{prompt['id']}"
+    assert call("POST", f"{path}/archive", {"reason": "spam"}, token=admin.token).status == 201
+    return Request("POST", f"{path}/restore", {"reason": "reviewed"}, admin.token)
+
+
 IDENTITY_SCENARIOS: tuple[Scenario, ...] = (
     Scenario("POST /v1/users/me/api-keys", "users_api_keys_create", _key_create, 201),
     Scenario("GET /v1/users/me/api-keys", "users_api_keys_list", _key_list, 200),
@@ -305,6 +330,7 @@ IDENTITY_SCENARIOS: tuple[Scenario, ...] = (
     Scenario("GET /v1/leaderboard", "leaderboard", _leaderboard, 200),
     Scenario("PUT /v1/admin/users/{username}/role", "admin_user_role", _role, 200),
     Scenario("POST /v1/moderation/prompts/{id}/archive", "moderation_archive", _archive, 201),
+    Scenario("POST /v1/moderation/prompts/{id}/restore", "moderation_restore", _unarchive, 201),
 )
 
 
@@ -486,6 +512,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("GET /v1/prompts", "prompts_list", _public, 200),
     Scenario("GET /v1/prompts/{id}", "prompts_get", _get_by_id, 200),
     Scenario("GET /v1/prompts/{id} (by slug)", "prompts_get", _get_by_slug, 200),
+    Scenario("GET /v1/prompts/{id} (a hidden slug)", "prompts_get", _get_by_hidden_slug, 404),
+    Scenario("GET /v1/prompts/{id} (an unknown slug)", "prompts_get", _get_by_unknown_slug, 404),
+    Scenario("GET /v1/prompts/{id} (a deleted slug)", "prompts_get", _get_by_deleted_slug, 410),
     Scenario("PATCH /v1/prompts/{id}", "prompts_update", _update, 200),
     Scenario("DELETE /v1/prompts/{id} (2 versions)", "prompts_delete", _delete, 204),
     Scenario("DELETE /v1/prompts/{id} (30 versions)", "prompts_delete", _delete_many, 204),

@@ -19,6 +19,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from bench.local_account import signed_in
+
 ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = 40
 POLL_SECONDS = 0.02
@@ -44,16 +46,7 @@ def _measure(prompts: int) -> dict[str, Any]:
         start_local(port=0) as runtime,
         httpx.Client(base_url=runtime.base_url, timeout=30) as http,
     ):
-        suffix = uuid.uuid4().hex[:10]
-        email, password = f"bench.{suffix}@example.com", "Correct-Horse-9"
-        signed_up = http.post(
-            "/v1/auth/signup",
-            json={"email": email, "password": password, "username": f"bench_{suffix}"},
-        )
-        assert signed_up.status_code == 201, signed_up.text
-        login = http.post("/v1/auth/login", json={"email": email, "password": password})
-        assert login.status_code == 200, login.text
-        auth = {"Authorization": f"Bearer {login.json()['data']['accessToken']}"}
+        auth = signed_in(http)
 
         samples: list[float] = []
         polls: list[int] = []

@@ -12,4 +12,4 @@ def bookmark_prompt(id: str) -> Response[str]:
     return ok(BookmarkOut(prompt_id=prompt_id, bookmarked=True))
 
 
-endpoint = Endpoint(bookmark_prompt, BookmarkOut, errors=(401, 404))
+endpoint = Endpoint(bookmark_prompt, BookmarkOut, errors=(401, 404, 410))

@@ -12,4 +12,4 @@ def record_copy(id: str) -> Response[str]:
     return ok(UsageOut(prompt_id=prompt_id, kind="copy"), status=202)
 
 
-endpoint = Endpoint(record_copy, UsageOut, 202, errors=(401, 404))
+endpoint = Endpoint(record_copy, UsageOut, 202, errors=(401, 404, 410))

@@ -10,9 +10,13 @@ from promptvault.web.responses import Endpoint, ok
 
 
 def fork_prompt(id: str, body: ForkIn | None = None) -> Response[str]:
-    """Copy the prompt's current version into a new prompt of the caller's."""
-    head = service.fork(require_caller(), id, body or ForkIn())
-    return ok(prompt_out(head), status=201, headers={"ETag": etag(head)})
+    """Copy the prompt's current version into a new prompt of the caller's. A fork of a
+    prompt you cannot list publicly (unlisted, archived, or not public) starts private,
+    whatever you ask, unless the prompt is yours; forkedFrom is shown to others only when
+    the original was public and published."""
+    caller = require_caller()
+    head = service.fork(caller, id, body or ForkIn())
+    return ok(prompt_out(head, viewer=caller), status=201, headers={"ETag": etag(head)})
 
 
-endpoint = Endpoint(fork_prompt, PromptOut, 201, errors=(401, 404, 413))
+endpoint = Endpoint(fork_prompt, PromptOut, 201, errors=(401, 404, 410, 413))

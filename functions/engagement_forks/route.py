@@ -17,8 +17,9 @@ def prompt_forks(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response[str]:
     """Forks of a prompt, newest first: public ones, and the caller's own."""
-    forks, meta = service.forks(current_caller(), id, cursor, limit)
-    return ok([prompt_out(head, stats) for head, stats in forks], meta=meta)
+    caller = current_caller()
+    forks, meta = service.forks(caller, id, cursor, limit)
+    return ok([prompt_out(head, stats, caller) for head, stats in forks], meta=meta)
 
 
-endpoint = Endpoint(prompt_forks, list[PromptOut], errors=(401, 404))
+endpoint = Endpoint(prompt_forks, list[PromptOut], errors=(401, 404, 410))

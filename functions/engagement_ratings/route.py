@@ -12,8 +12,9 @@ from promptvault.web.responses import Endpoint, ok
 def prompt_ratings(
     id: str, guest_id: Annotated[GuestId | None, Query(alias="guestId")] = None
 ) -> Response[str]:
-    """Average, count, breakdown by score, and the caller's own rating."""
+    """Average, count, breakdown by score, signed-in and guest ratings apart, and the
+    caller's own rating (an owner's rating of their own prompt is not counted)."""
     return ok(service.ratings(current_caller(), id, guest_id))
 
 
-endpoint = Endpoint(prompt_ratings, RatingsOut, errors=(401, 404))
+endpoint = Endpoint(prompt_ratings, RatingsOut, errors=(401, 404, 410))

@@ -17,4 +17,4 @@ def unrate_prompt(
     return no_content()
 
 
-endpoint = Endpoint(unrate_prompt, None, 204, errors=(401, 404))
+endpoint = Endpoint(unrate_prompt, None, 204, errors=(401, 404, 410))

@@ -12,4 +12,4 @@ def record_view(id: str) -> Response[str]:
     return ok(UsageOut(prompt_id=prompt_id, kind="view"), status=202)
 
 
-endpoint = Endpoint(record_view, UsageOut, 202, errors=(401, 404))
+endpoint = Endpoint(record_view, UsageOut, 202, errors=(401, 404, 410))

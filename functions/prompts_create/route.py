@@ -8,8 +8,9 @@ from promptvault.web.responses import Endpoint, ok
 
 
 def create_prompt(body: PromptCreate) -> Response[str]:
-    head = service.create_prompt(require_caller(), body)
-    return ok(prompt_out(head), status=201, headers={"ETag": service.etag(head)})
+    caller = require_caller()
+    head = service.create_prompt(caller, body)
+    return ok(prompt_out(head, viewer=caller), status=201, headers={"ETag": service.etag(head)})
 
 
 endpoint = Endpoint(create_prompt, PromptOut, 201, errors=(401, 413))

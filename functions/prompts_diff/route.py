@@ -19,4 +19,4 @@ def diff(
     return ok(DiffOut(**service.diff_versions(current_caller(), id, from_, to)))
 
 
-endpoint = Endpoint(diff, DiffOut, errors=(404,))
+endpoint = Endpoint(diff, DiffOut, errors=(404, 410))

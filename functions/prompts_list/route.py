@@ -3,6 +3,7 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from promptvault.core.caller import current_caller
 from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, list_public, with_stats
 from promptvault.prompts.schemas import PromptOut
 from promptvault.prompts.views import prompt_out
@@ -38,7 +39,8 @@ def public_prompts(
         )
         return ok(summaries, meta=meta)
     items, meta = list_public(category, model, tag, cursor, limit)
-    return ok([prompt_out(p, s) for p, s in with_stats(items)], meta=meta)
+    viewer = current_caller()
+    return ok([prompt_out(p, s, viewer) for p, s in with_stats(items)], meta=meta)
 
 
 endpoint = Endpoint(public_prompts, list[PromptOut] | list[PromptSummary])

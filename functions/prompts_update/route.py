@@ -10,8 +10,9 @@ from promptvault.web.responses import Endpoint, ok
 def update_prompt(id: str, body: PromptUpdate, request: Request) -> Response[str]:
     """Send If-Match with the ETag you read; content edits write a new immutable version."""
     if_match = request.headers.get("if-match")
-    head, stats = service.update_prompt(require_caller(), id, if_match, body)
-    return ok(prompt_out(head, stats), headers={"ETag": service.etag(head)})
+    caller = require_caller()
+    head, stats = service.update_prompt(caller, id, if_match, body)
+    return ok(prompt_out(head, stats, caller), headers={"ETag": service.etag(head)})
 
 
-endpoint = Endpoint(update_prompt, PromptOut, errors=(401, 404, 412, 428))
+endpoint = Endpoint(update_prompt, PromptOut, errors=(401, 404, 409, 412, 428))

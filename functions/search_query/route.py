@@ -4,7 +4,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from promptvault.core.caller import current_caller
-from promptvault.search.schemas import SearchHitOut
+from promptvault.search.schemas import SearchHitOut, SearchText
 from promptvault.search.service import DEFAULT_LIMIT, MAX_LIMIT, search_prompts
 from promptvault.web.responses import Endpoint, ok
 
@@ -13,7 +13,7 @@ SearchSort = Literal["relevance", "newest", "top", "popular", "trending"]
 
 
 def search(
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Annotated[SearchText, Query(max_length=200)] = "",
     category: Slug = None,
     model: Slug = None,
     tag: Slug = None,

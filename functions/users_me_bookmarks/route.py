@@ -16,9 +16,10 @@ def my_bookmarks(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response[str]:
     """The signed-in user's bookmarked prompts, most recently bookmarked first."""
-    entries, meta = service.my_bookmarks(require_caller(), cursor, limit)
+    caller = require_caller()
+    entries, meta = service.my_bookmarks(caller, cursor, limit)
     data = [
-        BookmarkEntry(bookmarked_at=at, prompt=prompt_out(head, stats))
+        BookmarkEntry(bookmarked_at=at, prompt=prompt_out(head, stats, caller))
         for at, head, stats in entries
     ]
     return ok(data, meta=meta)

@@ -16,8 +16,9 @@ def my_prompts(
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response[str]:
-    items, meta = list_my_prompts(require_caller(), status, visibility, cursor, limit)
-    return ok([prompt_out(p, s) for p, s in with_stats(items)], meta=meta)
+    caller = require_caller()
+    items, meta = list_my_prompts(caller, status, visibility, cursor, limit)
+    return ok([prompt_out(p, s, caller) for p, s in with_stats(items)], meta=meta)
 
 
 endpoint = Endpoint(my_prompts, list[PromptOut], errors=(401,))

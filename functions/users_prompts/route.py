@@ -3,6 +3,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from promptvault.core.caller import current_caller
 from promptvault.prompts.listing import DEFAULT_LIMIT, MAX_LIMIT, with_stats
 from promptvault.prompts.schemas import PromptOut
 from promptvault.prompts.views import prompt_out
@@ -16,7 +17,8 @@ def user_prompts(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response[str]:
     items, meta = list_public_prompts(username, cursor, limit)
-    return ok([prompt_out(p, s) for p, s in with_stats(items)], meta=meta)
+    viewer = current_caller()
+    return ok([prompt_out(p, s, viewer) for p, s in with_stats(items)], meta=meta)
 
 
 endpoint = Endpoint(user_prompts, list[PromptOut], errors=(404,))

@@ -12,4 +12,4 @@ def get_version(id: str, n: str) -> Response[str]:
     return ok(version_out(version))
 
 
-endpoint = Endpoint(get_version, VersionOut, errors=(404,))
+endpoint = Endpoint(get_version, VersionOut, errors=(404, 410))

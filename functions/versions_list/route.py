@@ -19,4 +19,4 @@ def versions(
     return ok([version_summary(v) for v in items], meta=meta)
 
 
-endpoint = Endpoint(versions, list[VersionSummary], errors=(404,))
+endpoint = Endpoint(versions, list[VersionSummary], errors=(404, 410))

@@ -13,10 +13,9 @@ def restore_version(
     """Writes version n+1 equal to version n; If-Match is optional here and checked when sent."""
     if_match = request.headers.get("if-match")
     message = body.change_message if body else None
-    head, stats = service.restore_version(
-        require_caller(), id, service.version_number(n), if_match, message
-    )
-    return ok(prompt_out(head, stats), status=201, headers={"ETag": service.etag(head)})
+    caller = require_caller()
+    head, stats = service.restore_version(caller, id, service.version_number(n), if_match, message)
+    return ok(prompt_out(head, stats, caller), status=201, headers={"ETag": service.etag(head)})
 
 
 endpoint = Endpoint(restore_version, PromptOut, 201, errors=(401, 404, 412))

@@ -21,6 +21,7 @@ def _banner(runtime: LocalRuntime) -> str:
             f"  Swagger UI   {base}/docs",
             f"  OpenAPI      {base}/openapi.json",
             f"  Outbox       {base}/_local/outbox",
+            f"  Roles        POST {base}/_local/roles  {{email, role}}",
             f"  moto         {runtime.moto_url}",
             "Press Ctrl-C to stop.",
         ]

@@ -66,6 +66,10 @@ class Gateway:
             "/docs/": self._docs,
             "/_local/outbox": lambda _r: _json(200, outbox.sent_emails()),
         }
+        # local-only actions (POST): never catalogue routes, so never deployed or documented
+        self._actions: dict[str, Callable[[HttpRequest], HttpResponse]] = {
+            "/_local/roles": self._assign_role,
+        }
 
     def add_page(self, path: str, data: Callable[[], Any]) -> None:
         """A local-only JSON page (e.g. the stream pump's dead letters)."""
@@ -92,6 +96,12 @@ class Gateway:
         return self._invoke(found, request), found.route.function
 
     def _local_page(self, request: HttpRequest) -> HttpResponse | None:
+        action = self._actions.get(request.path)
+        if action is not None:
+            if request.method == "POST":
+                return action(request)
+            message = f"{request.method} is not allowed on {request.path}; use POST"
+            return error(405, "METHOD_NOT_ALLOWED", message, [("Allow", "POST")])
         if request.method != "GET":
             return None
         page = self._local.get(request.path)
@@ -103,6 +113,14 @@ class Gateway:
             if asset is not None:
                 return HttpResponse(200, [("Content-Type", asset[1])], asset[0])
         return None
+
+    def _assign_role(self, request: HttpRequest) -> HttpResponse:
+        """POST /_local/roles {email, role} (infra/local/roles.py)."""
+        from infra.local.roles import assign_role  # imports the data models: after the env
+
+        with self._invoke_lock:  # one thing at a time, as the handlers run
+            status, payload = assign_role(request.body)
+        return _json(status, payload, indent=None)
 
     def _docs(self, request: HttpRequest) -> HttpResponse:
         if "format=json" in request.query:

@@ -142,8 +142,10 @@ class StreamPump:
 
     def _read(self) -> int:
         """New records of every shard. A fresh iterator each poll, after the last sequence
-        number read: moto swaps a table's stream object when it rolls a transaction back,
-        which strands older iterators (and real iterators expire after 15 minutes)."""
+        number read: moto as released swaps a table's stream object when it rolls a
+        transaction back, which strands older iterators, and iterators expire after 15
+        minutes (on AWS, and here under infra/local/moto_dynamodb.py, which also trims the
+        records this has read: reading after the last number never meets a trimmed one)."""
         description = self.client.describe_stream(StreamArn=self.stream_arn)
         count = 0
         for shard in description["StreamDescription"]["Shards"]:

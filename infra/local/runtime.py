@@ -30,6 +30,7 @@ class LocalRuntime:
     _moto: object
     _thread: threading.Thread
     pump: StreamPump | None = None
+    moto_patched: bool = True  # infra/local/moto_dynamodb.py, undone by stop()
     _stopped: bool = field(default=False)
 
     def stop(self) -> None:
@@ -43,6 +44,10 @@ class LocalRuntime:
         self._thread.join(timeout=5)
         with suppress(Exception):
             self._moto.stop()  # type: ignore[attr-defined]
+        if self.moto_patched:
+            from infra.local import moto_dynamodb
+
+            moto_dynamodb.uninstall()
 
     def __enter__(self) -> LocalRuntime:
         return self
@@ -51,27 +56,42 @@ class LocalRuntime:
         self.stop()
 
 
-def _start_moto() -> tuple[object, str]:
+def _start_moto(*, patch: bool = True) -> tuple[object, str]:
     from moto.server import ThreadedMotoServer
+
+    from infra.local import moto_dynamodb
+
+    if patch:
+        # Transactions journal the items they touch instead of copying the table, one lock
+        # serialises DynamoDB requests, the stream shard is trimmed once read: write latency
+        # stays flat as the stage fills up (docs/local.md, "Staying fast").
+        moto_dynamodb.install()
 
     # One line per moto call would bury the gateway's own log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     # Powertools warns on every request that publishes no metric; metrics are off here.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
+    try:
+        moto.start()
+    except BaseException:
+        if patch:
+            moto_dynamodb.uninstall()
+        raise
     host, port = moto.get_host_and_port()
     return moto, f"http://{host}:{port}"
 
 
-def start_local(port: int = 0) -> LocalRuntime:
+def start_local(port: int = 0, *, patch_moto: bool = True) -> LocalRuntime:
     """Start moto, create the stage's resources, and serve the gateway on 127.0.0.1:port.
 
     ``port=0`` picks a free port (see ``base_url``). This sets the process environment
     the way CDK sets a function's, so run it in a process of its own when other code in
     the process has already read ``promptvault`` settings (the e2e suite does).
+    ``patch_moto=False`` runs moto as released (no ``infra.local.moto_dynamodb``): only the
+    benchmark's "before" figures want that.
     """
-    moto, moto_url = _start_moto()
+    moto, moto_url = _start_moto(patch=patch_moto)
     try:
         environment.apply(environment.forced(moto_url), environment.defaults())
         pool = resources.create_user_pool()
@@ -84,6 +104,10 @@ def start_local(port: int = 0) -> LocalRuntime:
         server = serve(gateway, port)
     except BaseException:
         moto.stop()  # type: ignore[attr-defined]
+        if patch_moto:
+            from infra.local import moto_dynamodb
+
+            moto_dynamodb.uninstall()
         raise
     # A short poll keeps Ctrl-C snappy: shutdown() waits for the loop's next poll.
     thread = threading.Thread(
@@ -100,4 +124,5 @@ def start_local(port: int = 0) -> LocalRuntime:
         _moto=moto,
         _thread=thread,
         pump=pump,
+        moto_patched=patch_moto,
     )

@@ -540,6 +540,17 @@ ROUTES: tuple[Route, ...] = (
         tag="admin",
         scope="session",
     ),
+    Route(
+        "POST",
+        "/v1/moderation/prompts/{id}/restore",
+        "moderation_restore",
+        "user",
+        "Publish again a prompt a moderator archived, with a recorded reason (moderators)",
+        _WRITE,
+        max_body_bytes=4096,
+        tag="admin",
+        scope="session",
+    ),
 )
 
 

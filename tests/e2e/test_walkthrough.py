@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -35,7 +37,7 @@ def test_creating_a_prompt_returns_version_one_a_slug_and_an_etag(
 
     prompt = created.json()["data"]
     assert prompt["version"] == 1
-    assert prompt["slug"].startswith("summarise-meeting-notes")
+    assert re.fullmatch(r"summarise-meeting-notes-[0-9a-f]{6}", prompt["slug"])  # read it here
     assert created.headers["ETag"]
     assert http.get(f"/v1/prompts/{prompt['slug']}").json()["data"]["id"] == prompt["id"]
 

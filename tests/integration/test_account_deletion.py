@@ -212,3 +212,27 @@ def test_finding_13_a_held_username_is_free_once_the_hold_has_ended():
     assert claimed.status == 201, claimed.body
     assert "expiresAt" not in username_hold(user)  # a guard again: it never expires
     assert call("GET", f"/v1/users/{user.username}").data["username"] == user.username
+
+
+# --- issue 16, finding 7: a deleted prompt's slug is tombstoned, never given again -----------
+
+
+def slug_guard(slug: str) -> dict | None:
+    reply = boto3.client("dynamodb").get_item(
+        TableName=get_settings().table_name,
+        Key={"PK": {"S": f"SLUG#{slug}"}, "SK": {"S": "SLUG"}},
+    )
+    return reply.get("Item")
+
+
+def test_finding_7_a_deleted_accounts_slugs_stay_gone_and_name_no_one():
+    user = sign_up()
+    prompts = [create_prompt(user), create_prompt(user, visibility="private", status="draft")]
+
+    assert call("DELETE", "/v1/users/me", {"password": PASSWORD}, token=user.token).status == 204
+
+    for prompt in prompts:
+        reply = call("GET", f"/v1/prompts/{prompt['slug']}")
+        assert (reply.status, reply.error["code"]) == (410, "GONE"), reply.body
+        assert set(slug_guard(prompt["slug"]) or {}) == {"PK", "SK", "type", "deletedAt"}
+    assert personal_traces(user) == []

@@ -48,6 +48,7 @@ class World:
     revoked: str
     private: dict[str, Any]  # the owner's private prompt, two versions
     public: dict[str, Any]  # the owner's public prompt
+    unlisted: dict[str, Any]  # the owner's unlisted prompt, two versions
     _fresh: dict[str, User] = field(default_factory=dict)
 
     def credential(self, kind: str) -> str | None:
@@ -89,6 +90,7 @@ def world() -> World:
         revoked=revoked_key(owner),
         private=two_versions(owner, visibility="private"),
         public=two_versions(owner),
+        unlisted=two_versions(owner, visibility="unlisted"),
     )
 
 
@@ -184,6 +186,18 @@ def _role(world: World, kind: str) -> Req:
 def _archive(world: World, kind: str) -> Req:
     prompt = fresh_public(world, kind)
     return Req("POST", f"/v1/moderation/prompts/{prompt['id']}/archive", {"reason": "spam"})
+
+
+def _restore(world: World, kind: str) -> Req:
+    prompt = fresh_public(world, kind)
+    archive = call(
+        "POST",
+        f"/v1/moderation/prompts/{prompt['id']}/archive",
+        {"reason": "spam"},
+        token=world.moderator.token,
+    )
+    assert archive.status == 201, archive.body
+    return Req("POST", f"/v1/moderation/prompts/{prompt['id']}/restore", {"reason": "fine"})
 
 
 def _revoke_key(world: World, kind: str) -> Req:
@@ -370,6 +384,10 @@ EXPECTED: dict[str, tuple[Build, dict[str, int]]] = {
         _archive,
         rule(403, moderator=201, write_key=403),
     ),
+    "POST /v1/moderation/prompts/{id}/restore": (
+        _restore,
+        rule(403, moderator=201, write_key=403),
+    ),
 }
 
 CASES = [
@@ -407,3 +425,57 @@ def test_each_caller_gets_the_expected_status(route_key, kind, world):
     assert reply.status == expected[kind], reply.body
     if reply.status >= 400:
         assert reply.body["success"] is False
+
+
+# --- unlisted links (issue 16, finding 1): the id is the link; a slug reaches only the owner --
+
+# route key -> (method, path after the prompt, body, query, success)
+UNLISTED: dict[str, tuple[str, str, Any, dict[str, str], int]] = {
+    "GET /v1/prompts/{id}": ("GET", "", None, {}, 200),
+    "GET /v1/prompts/{id}/versions": ("GET", "/versions", None, {}, 200),
+    "GET /v1/prompts/{id}/versions/{n}": ("GET", "/versions/1", None, {}, 200),
+    "GET /v1/prompts/{id}/diff": ("GET", "/diff", None, {"from": "1", "to": "2"}, 200),
+    "GET /v1/prompts/{id}/ratings": ("GET", "/ratings", None, {}, 200),
+    "GET /v1/prompts/{id}/forks": ("GET", "/forks", None, {}, 200),
+    "POST /v1/prompts/{id}/views": ("POST", "/views", None, {}, 202),
+    "POST /v1/prompts/{id}/copies": ("POST", "/copies", None, {}, 202),
+    "PUT /v1/prompts/{id}/rating": ("PUT", "/rating", {"score": 4}, {}, 200),
+    "DELETE /v1/prompts/{id}/rating": ("DELETE", "/rating", None, {}, 204),
+    "PUT /v1/prompts/{id}/bookmark": ("PUT", "/bookmark", None, {}, 200),
+    "POST /v1/prompts/{id}/fork": ("POST", "/fork", {"visibility": "public"}, {}, 201),
+}
+
+
+def unlisted_expected(route_key: str, by: str) -> dict[str, int]:
+    """What each caller gets on the owner's unlisted prompt: by id, what they get on a public
+    prompt (the same row above); by slug, the owner alone, others as for an unknown slug."""
+    row = dict(EXPECTED[route_key][1])
+    if route_key.startswith("GET /v1/prompts/{id}") and route_key != "GET /v1/prompts/{id}/ratings":
+        row = rule(200, anonymous=200, read_key=200)  # the rows above use the private prompt
+    if by == "slug":
+        row.update({k: 404 for k in ("anonymous", "other", "moderator", "admin") if row[k] < 400})
+    return row
+
+
+UNLISTED_CASES = [(key, by, kind) for key in UNLISTED for by in ("id", "slug") for kind in KINDS]
+
+
+@pytest.mark.parametrize(
+    ("route_key", "by", "kind"),
+    UNLISTED_CASES,
+    ids=[f"{key} by {by} by {kind}" for key, by, kind in UNLISTED_CASES],
+)
+def test_finding_1_an_unlisted_prompt_is_reached_by_its_id_and_by_its_slug_only_by_its_owner(
+    route_key, by, kind, world
+):
+    method, tail, body, query, _ = UNLISTED[route_key]
+    prompt = world.unlisted[by]
+    request = Req(method, f"/v1/prompts/{prompt}{tail}", body, query=query)
+
+    reply = send(request, world.credential(kind))
+
+    assert reply.status == unlisted_expected(route_key, by)[kind], reply.body
+    if reply.status == 201:  # a fork of a prompt others cannot list starts private
+        owner = kind in {"owner", "write-key"}
+        assert reply.data["visibility"] == ("public" if owner else "private"), reply.body
+        assert reply.data["forkedFrom"] == {"id": world.unlisted["id"], "version": 2}

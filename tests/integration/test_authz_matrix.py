@@ -54,6 +54,9 @@ STATES: dict[str, dict[str, str]] = {
     "private-draft": {"visibility": "private", "status": "draft"},
 }
 READABLE_BY_ANYONE = {"public", "unlisted", "archived"}
+# a slug is guessable (a title): others reach only public prompts by it; an unlisted prompt's
+# link is its id (issue 16, finding 1)
+READABLE_BY_SLUG = {"public", "archived"}
 
 
 def prompt_in(state: str, owner: User) -> dict[str, Any]:
@@ -77,12 +80,40 @@ class Operation:
     writes: bool
     success: int
     send: Callable[[dict[str, Any], str | None], Reply]
+    by_slug: bool = False
 
 
 OPERATIONS = [
     Operation("get", False, 200, lambda p, t: call("GET", f"/v1/prompts/{p['id']}", token=t)),
     Operation(
-        "get-by-slug", False, 200, lambda p, t: call("GET", f"/v1/prompts/{p['slug']}", token=t)
+        "get-by-slug",
+        False,
+        200,
+        lambda p, t: call("GET", f"/v1/prompts/{p['slug']}", token=t),
+        by_slug=True,
+    ),
+    Operation(
+        "list-versions-by-slug",
+        False,
+        200,
+        lambda p, t: call("GET", f"/v1/prompts/{p['slug']}/versions", token=t),
+        by_slug=True,
+    ),
+    Operation(
+        "get-version-by-slug",
+        False,
+        200,
+        lambda p, t: call("GET", f"/v1/prompts/{p['slug']}/versions/1", token=t),
+        by_slug=True,
+    ),
+    Operation(
+        "diff-by-slug",
+        False,
+        200,
+        lambda p, t: call(
+            "GET", f"/v1/prompts/{p['slug']}/diff", token=t, query={"from": "1", "to": "2"}
+        ),
+        by_slug=True,
     ),
     Operation(
         "list-versions",
@@ -131,7 +162,8 @@ def expected(operation: Operation, caller: str, state: str) -> int:
         return operation.success
     if operation.writes:
         return 401 if caller == "anonymous" else 404
-    return operation.success if state in READABLE_BY_ANYONE else 404
+    readable = READABLE_BY_SLUG if operation.by_slug else READABLE_BY_ANYONE
+    return operation.success if state in readable else 404
 
 
 MATRIX = [
@@ -175,6 +207,19 @@ def test_a_hidden_prompt_looks_exactly_like_a_missing_one(operation, world):
     missing = {**hidden, "id": f"p_{uuid.uuid4().hex}", "slug": f"no-such-{uuid.uuid4().hex}"}
 
     seen = operation.send(hidden, world.stranger.token)
+    unseen = operation.send(missing, world.stranger.token)
+
+    assert (seen.status, seen.body) == (unseen.status, unseen.body) == (404, seen.body)
+
+
+@pytest.mark.parametrize("operation", [o for o in OPERATIONS if o.by_slug], ids=lambda o: o.name)
+def test_finding_1_an_unlisted_prompt_by_its_slug_looks_exactly_like_a_missing_one(
+    operation, world
+):
+    unlisted = shared_prompt_in("unlisted", world.owner)
+    missing = {**unlisted, "slug": f"no-such-{uuid.uuid4().hex}"}
+
+    seen = operation.send(unlisted, world.stranger.token)
     unseen = operation.send(missing, world.stranger.token)
 
     assert (seen.status, seen.body) == (unseen.status, unseen.body) == (404, seen.body)

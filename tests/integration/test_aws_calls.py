@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
-from bench.awscalls import ABOVE_MINIMUM, MINIMUM
+from bench.awscalls import ABOVE_MINIMUM, MINIMUM, VARIANTS, variant_request
 from bench.counting import counting_aws_calls
 from bench.scenarios import (
     SCENARIOS,
@@ -102,3 +102,18 @@ def test_counter_sees_clients_made_before_and_while_counting() -> None:
     assert counter.snapshot() == {"ListTables": 1, "ListUserPools": 1}
     before.list_tables()  # after the block: no longer counted
     assert counter.snapshot() == {"ListTables": 1, "ListUserPools": 1}
+
+
+@pytest.mark.parametrize("label", sorted(VARIANTS))
+def test_finding_8_a_guest_rating_and_an_owners_own_view_make_their_minimum(
+    world: World, label: str
+) -> None:
+    """A guest's rating adds the conditional Put of its source guard; one's own view writes
+    nothing (issue 16, finding 8)."""
+    function, _, status, minimum = VARIANTS[label]
+    request = variant_request(label, world)
+    with counting_aws_calls() as counter:
+        reply = send(request)
+    assert reply.status == status, reply.body
+    assert counter.snapshot() == minimum
+    assert {r.function for r in ROUTES} >= {function}

@@ -31,7 +31,7 @@ import pytest
 from promptvault.catalogue import ROUTES, Route
 from promptvault.core.settings import get_settings
 from promptvault.ratelimit.limits import active
-from tests.support.api import FakeContext, Reply, event
+from tests.support.api import FakeContext, Reply, call, event
 from tests.support.factories import PASSWORD, User, create_prompt, prompt_body, sign_up
 from tests.support.identity import api_key, with_role
 from tests.support.ratelimits import disabled
@@ -166,6 +166,15 @@ def _person(kind: str) -> User:
     return _people[kind]
 
 
+def _archived(owner: User) -> str:
+    """A prompt of the owner's that a moderator archived: what a restore needs."""
+    prompt_id = create_prompt(owner)["id"]
+    path = f"/v1/moderation/prompts/{prompt_id}/archive"
+    reply = call("POST", path, {"reason": "Spam"}, token=_person("moderator").token)
+    assert reply.status == 201, reply.body
+    return str(prompt_id)
+
+
 Example = Callable[[Route, User], Request]
 
 EXAMPLES: dict[str, Example] = {
@@ -266,6 +275,9 @@ EXAMPLES: dict[str, Example] = {
     ),
     "POST /v1/moderation/prompts/{id}/archive": lambda r, u: Request(
         r, {"id": create_prompt(u)["id"]}, {"reason": "Spam"}, _person("moderator").token
+    ),
+    "POST /v1/moderation/prompts/{id}/restore": lambda r, u: Request(
+        r, {"id": _archived(u)}, {"reason": "Reviewed"}, _person("moderator").token
     ),
 }
 
@@ -392,6 +404,95 @@ def test_a_body_that_is_not_an_object_is_422(route_key, raw, owner):
     assert_rejected(replace(valid(route_key, owner), raw=raw), 422, "VALIDATION_ERROR")
 
 
+# One body, one resource (docs/security.md, finding 11): a JSON array, even of one valid body,
+# or any other JSON value that is not an object, is refused before the route runs.
+NOT_ONE_OBJECT = ["[the valid body]", "[]", "1", '"x"', "null", "true"]
+
+
+@pytest.mark.parametrize("route_key", BODY_ROUTES)
+@pytest.mark.parametrize("shape", NOT_ONE_OBJECT)
+def test_finding_11_a_body_that_is_not_one_json_object_is_422_and_writes_nothing(
+    route_key, shape, owner
+):
+    if shape == "[the valid body]":
+        request = fresh(route_key, owner)  # its own: were it accepted, it would be spent
+        raw = json.dumps([request.body])
+    else:
+        request, raw = valid(route_key, owner), shape
+
+    reply = assert_rejected(replace(request, raw=raw), 422, "VALIDATION_ERROR", "body")
+
+    assert "JSON object" in reply.error["details"][0]["message"], reply.error
+
+
+def test_finding_11_the_web_layer_knows_the_routes_that_take_a_body():
+    """The refusal is the web layer's, by the endpoint's own account of whether it reads a body:
+    it agrees with the test's ``takes_body`` and with what Powertools validates as the body."""
+    from aws_lambda_powertools.event_handler.openapi.dependant import get_dependant
+
+    from promptvault.web.handler_factory import endpoint_of
+
+    for route in ROUTES:
+        endpoint = endpoint_of(route)
+        powertools = bool(get_dependant(path=route.resolver_path, call=endpoint.handle).body_params)
+        assert endpoint.takes_body is takes_body(route) is powertools, route.route_key
+
+
+@pytest.mark.parametrize("route_key", BODY_ROUTES)
+def test_a_repeated_key_is_422_not_its_last_value(route_key, owner):
+    """Two values for one field: JSON parsers differ on which wins; none is taken."""
+    request = valid(route_key, owner)
+    key, value = next(iter(request.body.items()))
+    raw = "{" + f"{json.dumps(key)}: {json.dumps(value)}, " + json.dumps(request.body)[1:]
+
+    assert_rejected(replace(request, raw=raw), 422, "VALIDATION_ERROR", "body")
+
+
+def test_a_repeated_key_inside_the_body_is_422_too(owner):
+    raw = json.dumps(prompt_body()).replace(
+        '{"name": "topic"', '{"name": "tone", "name": "topic"', 1
+    )
+    assert raw.count('"name"') == 2
+
+    assert_rejected(replace(valid(CREATE, owner), raw=raw), 422, "VALIDATION_ERROR", "body")
+
+
+@pytest.mark.parametrize("route_key", BODY_ROUTES)
+@pytest.mark.parametrize("kind", ["arrays", "objects"])
+def test_a_deeply_nested_body_is_400_never_a_server_error(route_key, kind, owner):
+    """Python's JSON parser gives up on deep nesting with a RecursionError, not a decode error."""
+    request = valid(route_key, owner)
+    room = request.route.max_body_bytes - 8
+    depth = min(5_000, room // 2 if kind == "arrays" else room // 6)
+    raw = "[" * depth + "]" * depth if kind == "arrays" else '{"a":' * depth + "1" + "}" * depth
+
+    reply = assert_refused(replace(request, raw=raw))
+
+    assert reply.status in {400, 422}, reply.body
+
+
+@pytest.mark.parametrize("route_key", BODY_ROUTES)
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "a/b"],
+)
+def test_a_body_that_is_not_sent_as_json_is_400_and_writes_nothing(route_key, content_type, owner):
+    request = valid(route_key, owner)
+    request = replace(request, headers={**request.headers, "content-type": content_type})
+
+    assert_rejected(request, 400, "BAD_REQUEST", "Content-Type")
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "Application/JSON"])
+def test_json_media_types_in_any_case_and_with_a_charset_are_json(content_type, owner):
+    request = fresh(CREATE, owner)
+    request = replace(request, headers={**request.headers, "content-type": content_type})
+
+    reply = send(request)
+
+    assert reply.status == 201, reply.body
+
+
 @pytest.mark.parametrize("route_key", BODY_ROUTES)
 @pytest.mark.parametrize("extra", ["unexpected", "ownerId", "id", "version", "__proto__"])
 def test_an_unknown_field_is_422_and_named(route_key, extra, owner):
@@ -447,6 +548,7 @@ PROFILE = "PATCH /v1/users/me"
 DELETE_ME = "DELETE /v1/users/me"
 ROLE = "PUT /v1/admin/users/{username}/role"
 ARCHIVE = "POST /v1/moderation/prompts/{id}/archive"
+RESTORE = "POST /v1/moderation/prompts/{id}/restore"
 
 FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     # accounts
@@ -495,6 +597,25 @@ FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     (CREATE, {"title": "Two\nlines here"}, "title"),
     (CREATE, {"title": "Bell \x07 rings"}, "title"),
     (CREATE, {"title": "Null \x00 byte"}, "title"),
+    # finding 12: blank, invisible, direction-changing or line-breaking titles
+    (CREATE, {"title": " " * 5}, "title"),
+    (CREATE, {"title": "\u200b" * 5}, "title"),
+    (CREATE, {"title": "Plan\u202eevil"}, "title"),
+    (CREATE, {"title": "two\u2028lines"}, "title"),
+    (CREATE, {"title": "nel\x85here"}, "title"),
+    (CREATE, {"title": "a   b"}, "title"),  # 3 visible characters at least
+    (CREATE, {"title": "  abcd  "}, "title"),  # 4 once trimmed
+    (CREATE, {"content": " " * 30}, "content"),
+    (
+        CREATE,
+        {"variables": [{"name": "topic", "description": "a\u2028b"}]},
+        "variables.0.description",
+    ),
+    (
+        CREATE,
+        {"variables": [{"name": "topic", "description": "\u202eevil"}]},
+        "variables.0.description",
+    ),
     (CREATE, {"content": "{{topic}}" + "x" * 10}, "content"),
     (CREATE, {"content": "{{topic}}" + "x" * 9_992}, "content"),
     (CREATE, {"content": "Escape \x1b[31m {{topic}} sequences"}, "content"),
@@ -537,9 +658,13 @@ FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     (UPDATE, {"status": 1}, "status"),
     (UPDATE, {"changeMessage": "x" * 501}, "changeMessage"),
     (UPDATE, {"changeMessage": "two\nlines"}, "changeMessage"),
+    (UPDATE, {"changeMessage": "   "}, "changeMessage"),
+    (UPDATE, {"changeMessage": "\u202eevil"}, "changeMessage"),
+    (UPDATE, {"title": "\u200b" * 5}, "title"),
     (UPDATE, {"title": MISSING, "changeMessage": "only a message"}, "body"),
     ("POST /v1/prompts/{id}/versions/{n}/restore", {"changeMessage": "x" * 501}, "changeMessage"),
     ("POST /v1/prompts/{id}/versions/{n}/restore", {"changeMessage": 5}, "changeMessage"),
+    ("POST /v1/prompts/{id}/versions/{n}/restore", {"changeMessage": "a\u2029b"}, "changeMessage"),
     # engagement
     (RATE, {"score": MISSING}, "score"),
     (RATE, {"score": 0}, "score"),
@@ -563,6 +688,8 @@ FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     (FORK, {"title": 12345}, "title"),
     (FORK, {"title": "Two\nlines here"}, "title"),
     (FORK, {"title": "Null \x00 byte"}, "title"),
+    (FORK, {"title": " " * 5}, "title"),
+    (FORK, {"title": "\u200b" * 5}, "title"),
     (FORK, {"visibility": "secret"}, "visibility"),
     (FORK, {"visibility": None}, "visibility"),
     (FORK, {"status": "deleted"}, "status"),
@@ -629,6 +756,13 @@ FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     (ARCHIVE, {"reason": "Null \x00 byte"}, "reason"),
     (ARCHIVE, {"reason": 404}, "reason"),
     (ARCHIVE, {"reason": None}, "reason"),
+    (RESTORE, {"reason": MISSING}, "reason"),
+    (RESTORE, {"reason": "ab"}, "reason"),
+    (RESTORE, {"reason": "x" * 501}, "reason"),
+    (RESTORE, {"reason": "two\nlines"}, "reason"),
+    (RESTORE, {"reason": "Null \x00 byte"}, "reason"),
+    (RESTORE, {"reason": 404}, "reason"),
+    (RESTORE, {"reason": None}, "reason"),
 ]
 
 
@@ -669,6 +803,8 @@ def test_every_body_route_has_field_cases():
         {"title": "<script>alert(1)</script>"},
         {"title": "'; DROP TABLE prompts; --"},
         {"content": "Multi-line\ncontent with\ttabs about {{topic}} 🙂\r\n"},
+        {"title": "  Padded title  ", "description": " Two\nlines "},
+        {"title": "Cafe\u0301 notes", "content": "Cafe\u0301 notes about {{topic}}, in short."},
     ],
     ids=lambda c: ",".join(f"{k}={repr(v)[:20]}" for k, v in c.items()),
 )
@@ -680,7 +816,7 @@ def test_values_at_and_inside_the_limits_are_accepted(changes, owner):
     assert reply.status == 201, reply.body
     for name, value in changes.items():
         if name != "tags":
-            assert reply.data[name] == value
+            assert reply.data[name] == as_stored(value)
 
 
 # Values at and inside the limits of the other bodies: accepted, and echoed where answered.
@@ -694,6 +830,7 @@ ACCEPTED_CASES: list[tuple[str, dict[str, Any]]] = [
     (FORK, {"title": "x" * 100}),
     (FORK, {"title": "Résumé writer 🚀 会議の議事録"}),
     (FORK, {"title": "<script>alert(1)</script>"}),
+    (FORK, {"title": "  Padded fork title  "}),
     (FORK, {"visibility": "private", "status": "draft"}),
     (KEYS, {"name": "k"}),
     (KEYS, {"name": "k" * 64}),
@@ -718,11 +855,12 @@ ACCEPTED_CASES: list[tuple[str, dict[str, Any]]] = [
     (ARCHIVE, {"reason": "x" * 500}),
     (ARCHIVE, {"reason": "Spam 🚫 スパム"}),
     (ARCHIVE, {"reason": "<img src=x onerror=alert(1)>"}),
+    (RESTORE, {"reason": "Spam 🚫 スパム"}),
 ]
 NOT_ECHOED = {"scopes", "expiresAt"}  # normalised: sorted, and a datetime in UTC
 # Archiving spends its example (the prompt is archived); the others stay valid when they
 # succeed (rating again replaces, a prompt forks any number of times, ...), so they share one.
-SPENT_BY_SUCCESS = {ARCHIVE}
+SPENT_BY_SUCCESS = {ARCHIVE, RESTORE}
 
 
 # Body routes whose accepted values are proved elsewhere in this file (the create and username

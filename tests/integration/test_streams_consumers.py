@@ -31,11 +31,12 @@ def _recent_records(prompt_id: str) -> list[dict]:
 
 
 def test_a_redelivered_batch_counts_once_on_the_real_table():
-    owner = sign_up()
+    owner, fan = sign_up(), sign_up()
     prompt = create_prompt(owner)
     for _ in range(3):
         assert call("POST", f"/v1/prompts/{prompt['id']}/views").status == 202
-    call("PUT", f"/v1/prompts/{prompt['id']}/rating", {"score": 5}, token=owner.token)
+    # another's rating: the owner's own is counted nowhere (issue 16, finding 8)
+    call("PUT", f"/v1/prompts/{prompt['id']}/rating", {"score": 5}, token=fan.token)
     records = _recent_records(prompt["id"])
     assert len(records) == 4
 
@@ -146,3 +147,71 @@ def test_counters_never_recreate_a_deleted_profile_or_a_deleted_prompts_stats():
     assert _item(f"USER#{ghost}", "PROFILE") is None
     assert _item("USER#ghost-followee-id", "PROFILE") is None
     assert _item(f"PROMPT#{gone}", "STATS") is None
+
+
+# --- issue 16, finding 8: one's own engagement and guests' ratings --------------------------
+
+
+def _engagement(prompt_id: str, kind: str, who: str, **extra: object) -> dict:
+    """An engagement item as the endpoints write it (``own`` marks one's own prompt)."""
+    pk, at = f"PROMPT#{prompt_id}", "2026-01-01T00:00:00.000Z"
+    if kind == "Rating":
+        return {"PK": pk, "SK": f"RATING#{who}", "type": kind, "promptId": prompt_id,
+                "rater": who, "updatedAt": at, **extra}  # fmt: skip
+    if kind == "Bookmark":
+        return {"PK": f"USER#{who}", "SK": f"BOOKMARK#{prompt_id}", "type": kind,
+                "userId": who, "promptId": prompt_id, "createdAt": at, **extra}  # fmt: skip
+    fork = "p_" + "e" * 32
+    return {"PK": pk, "SK": f"FORK#{at}#{fork}", "type": kind, "promptId": prompt_id,
+            "forkId": fork, "ownerId": who, "createdAt": at, **extra}  # fmt: skip
+
+
+def test_finding_8_own_engagement_moves_no_counter_and_no_reputation():
+    owner = sign_up()
+    pid = create_prompt(owner)["id"]
+    me = f"u:{owner.id}"
+    unmarked = _engagement(pid, "Rating", me, score=5)  # written before the mark existed
+    marked = _engagement(pid, "Rating", me, score=4, own=True)  # the owner re-rates
+    bookmark = _engagement(pid, "Bookmark", owner.id, own=True)
+    fork = _engagement(pid, "Fork", owner.id, own=True)
+    records = [
+        stream_record("INSERT", unmarked),
+        stream_record("MODIFY", marked, unmarked),
+        stream_record("INSERT", bookmark),
+        stream_record("INSERT", fork),
+        stream_record("INSERT", _engagement(pid, "Rating", "u:" + "f" * 36, score=5, own=True)),
+    ]
+
+    first = counters.handle({"Records": records})
+    again = counters.handle({"Records": records[2:] + records})  # redelivered, reordered
+    shown = _profile(owner.username)  # drains: the stats changes reach the profile
+
+    assert first == again == {"batchItemFailures": []}
+    stats = _stats(pid)
+    counts = {n: stats.get(n, 0) for n in ("ratingCount", "ratingSum", "bookmarks", "forks")}
+    assert counts == dict.fromkeys(counts, 0)
+    assert shown["reputation"] == 0
+
+
+def test_finding_8_guest_ratings_count_apart_and_earn_no_reputation():
+    owner, fan = sign_up(), sign_up()
+    pid = create_prompt(owner)["id"]
+    guest = _engagement(pid, "Rating", "g:" + "a" * 32, score=5)
+    member = _engagement(pid, "Rating", f"u:{fan.id}", score=5)
+    records = [
+        stream_record("INSERT", guest),
+        stream_record("INSERT", member),
+        stream_record("MODIFY", {**guest, "score": 1}, guest),
+    ]
+
+    assert counters.handle({"Records": records}) == {"batchItemFailures": []}
+    assert counters.handle({"Records": records[::-1]}) == {"batchItemFailures": []}
+    shown = _profile(owner.username)
+
+    stats = _stats(pid)
+    assert (stats["ratingCount"], stats["ratingSum"]) == (2, 6)
+    assert (stats.get("guestRatingCount"), stats.get("guestRatingSum")) == (1, 1)
+    assert shown["reputation"] == 2  # the signed-in 5 stars only
+    ratings = call("GET", f"/v1/prompts/{pid}/ratings").data
+    assert ratings.get("signedIn") == {"count": 1, "average": 5.0}
+    assert ratings.get("guest") == {"count": 1, "average": 1.0}

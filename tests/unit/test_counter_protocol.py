@@ -179,6 +179,8 @@ def test_a_stats_item_at_its_largest_stays_under_one_kilobyte():
                 "rating3",
                 "rating4",
                 "rating5",
+                "guestRatingCount",
+                "guestRatingSum",
                 "updates",
             ],
             big,

@@ -187,8 +187,14 @@ def _history(table: ModelTable, rng: random.Random, events: int) -> list[str]:
         if pid not in live:
             continue
         roll, who = rng.random(), rng.choice(users)
+        owner = table.items[(f"PROMPT#{pid}", "META")]["ownerId"]
+        if rng.random() < 0.12:  # the owner engages with their own prompt (issue 16, finding 8)
+            who = owner
+        # marked at write time by the engagement service; some of the owner's ratings are
+        # unmarked, as written before the mark existed, and a re-rating marks them
+        own = {"own": True} if who == owner and rng.random() < 0.8 else {}
         if roll < 0.30:
-            table.put(_rating(pid, who, rng.randint(1, 5)))
+            table.put({**_rating(pid, who, rng.randint(1, 5)), **own})
         elif roll < 0.38:
             table.delete(f"PROMPT#{pid}", f"RATING#{who}")
         elif roll < 0.58:
@@ -204,6 +210,7 @@ def _history(table: ModelTable, rng: random.Random, events: int) -> list[str]:
                     "userId": who,
                     "promptId": pid,
                     "createdAt": f"t{step}",
+                    **own,
                 }
             )
         elif roll < 0.84:
@@ -220,6 +227,7 @@ def _history(table: ModelTable, rng: random.Random, events: int) -> list[str]:
                     "forkId": fork,
                     "ownerId": who,
                     "createdAt": f"t{step}",
+                    **own,
                 }
             )
             forks.append((pid, fork))
@@ -292,16 +300,20 @@ def _usage(pid: str, kind: str, step: int) -> dict[str, Any]:
 
 
 def _recount(table: ModelTable, pid: str) -> dict[str, int]:
-    """Every counter recomputed from the entity items."""
+    """Every counter recomputed from the entity items: one's own engagement (marked ``own``)
+    counts nowhere, guests' ratings also count apart."""
     tally: Tally[str] = Tally()
     for (pk, _sk), item in table.items.items():
-        if item.get("promptId") != pid:
+        if item.get("promptId") != pid or item.get("own"):
             continue
         kind = item["type"]
         if kind == "Rating":
             tally["ratingCount"] += 1
             tally["ratingSum"] += item["score"]
             tally[f"rating{item['score']}"] += 1
+            if item["rater"].startswith("g:"):
+                tally["guestRatingCount"] += 1
+                tally["guestRatingSum"] += item["score"]
         elif kind == "Usage":
             tally["views" if item["kind"] == "view" else "copies"] += 1
         elif kind == "Bookmark":
@@ -319,20 +331,30 @@ def _counted(table: ModelTable, pid: str) -> dict[str, int]:
 
 def _profiles_recounted(table: ModelTable) -> dict[str, dict[str, int]]:
     """Reputation and publicPrompts of every profile, recomputed from live prompts alone:
-    ``points`` of each stats item (users/reputation.py) and the listed heads."""
+    the engagement others gave each live prompt (its entity items, not its stats item) and
+    the listed heads. Reputation counts signed-in others' ratings (stars - 3), bookmarks x 2
+    and forks x 5; one's own engagement and guests' ratings earn nothing (docs/identity.md),
+    and the total equals ``points`` of the stats items (users/reputation.py)."""
     expected: dict[str, dict[str, int]] = {}
     for (pk, sk), item in table.items.items():
         if not pk.startswith("USER#") or sk != "PROFILE":
             continue
-        expected[item["userId"]] = {"reputation": 0, "publicPrompts": 0}
+        expected[item["userId"]] = {"reputation": 0, "publicPrompts": 0, "points": 0}
     for (_pk, sk), item in table.items.items():
         owner = expected.get(item.get("ownerId", ""))
         if owner is None:
             continue
         if sk == "STATS":
-            owner["reputation"] += points(item)
+            owner["points"] += points(item)
+            got = _recount(table, item["PK"].removeprefix("PROMPT#"))
+            signed_in_sum = got.get("ratingSum", 0) - got.get("guestRatingSum", 0)
+            signed_in = got.get("ratingCount", 0) - got.get("guestRatingCount", 0)
+            owner["reputation"] += signed_in_sum - 3 * signed_in
+            owner["reputation"] += 2 * got.get("bookmarks", 0) + 5 * got.get("forks", 0)
         elif sk == "META" and item["visibility"] == "public" and item["status"] == "published":
             owner["publicPrompts"] += 1
+    for counts in expected.values():
+        assert counts.pop("points") == counts["reputation"]
     return expected
 
 
@@ -412,6 +434,10 @@ def test_chaos_history_ends_with_exact_counters_and_an_index_equal_to_the_table(
     assert GONE_USER not in profiles
     assert not any(p.startswith("g:") for p in profiles)
     assert any(p["reputation"] for p in profiles.values())
+    # self-engagement and guests were in the history, and counted apart or not at all
+    engaged = [i for i in table.items.values() if i["type"] in {"Rating", "Bookmark", "Fork"}]
+    assert sum(1 for i in engaged if i.get("own")) > 20
+    assert sum(1 for i in engaged if str(i.get("rater", "")).startswith("g:")) > 20
     heads = {
         pid: table.items[(f"PROMPT#{pid}", "META")]
         for pid in prompts

@@ -39,6 +39,12 @@ class Conflict(DomainError):
     code, status = "CONFLICT", 409
 
 
+class Gone(DomainError):
+    """What a link named is gone for good (a deleted prompt's slug: never given again)."""
+
+    code, status = "GONE", 410
+
+
 class PreconditionFailed(DomainError):
     code, status = "PRECONDITION_FAILED", 412
 

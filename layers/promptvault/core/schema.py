@@ -16,6 +16,8 @@ _LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
 # zero-width space, word joiner and BOM (ZWJ and ZWNJ stay: emoji and scripts need them)
 _HIDDEN = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _UNSEEN_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"}
+# letters and symbols that draw nothing: Hangul fillers and the blank braille pattern
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 class ApiModel(BaseModel):
@@ -48,7 +50,9 @@ def single_line(value: str) -> str:
 
 
 def visible_count(value: str) -> int:
-    return sum(1 for ch in value if unicodedata.category(ch) not in _UNSEEN_CATEGORIES)
+    return sum(
+        1 for ch in value if ch not in _BLANK and unicodedata.category(ch) not in _UNSEEN_CATEGORIES
+    )
 
 
 def has_visible(value: str) -> str:

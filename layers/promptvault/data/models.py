@@ -13,6 +13,7 @@ from typing import Any
 from pynamodb.attributes import (
     Attribute,
     BinarySetAttribute,
+    BooleanAttribute,
     DiscriminatorAttribute,
     ListAttribute,
     MapAttribute,
@@ -123,10 +124,21 @@ class ContentMixin:
 
 
 class ForkedFrom(MapAttribute[str, Any]):
-    """Where a fork came from: the original prompt and the version that was copied."""
+    """Where a fork came from: the original prompt and the version that was copied, and
+    whether the original was listed publicly (public and published) at the time: only then
+    do others than the fork's owner see where it came from (issue 16, finding 2)."""
 
     id = UnicodeAttribute()
     version = IntegerAttribute()
+    listed = BooleanAttribute(null=True)  # absent on forks made before: treated as not listed
+
+
+class Moderation(MapAttribute[str, Any]):
+    """Why a moderator took the prompt out of the feed; only a moderator puts it back."""
+
+    action = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    at = UnicodeAttribute()
 
 
 class PromptItem(Item, ContentMixin, discriminator="Prompt"):
@@ -142,6 +154,9 @@ class PromptItem(Item, ContentMixin, discriminator="Prompt"):
     created_at = UnicodeAttribute(attr_name="createdAt")
     updated_at = UnicodeAttribute(attr_name="updatedAt")
     forked_from = ForkedFrom(null=True, attr_name="forkedFrom")
+    moderation = Moderation(null=True)  # set while a moderator's archive stands
+    # the first version others may read (absent: 1); versions before it stay the owner's
+    history_from = IntegerAttribute(null=True, attr_name="historyFrom")
 
 
 class VersionItem(Item, ContentMixin, discriminator="Version"):
@@ -156,9 +171,17 @@ class VersionItem(Item, ContentMixin, discriminator="Version"):
 
 
 class SlugItem(Item, discriminator="Slug"):
-    """PK=SLUG#<slug>, SK=SLUG: reserves a slug and resolves it to a prompt id."""
+    """PK=SLUG#<slug>, SK=SLUG: reserves a slug and resolves it to a prompt id, with a copy of
+    what decides whom it resolves for (owner, visibility, status), written in every
+    transaction that writes the head, so a slug hidden from the caller is refused on this one
+    read, as an unknown one is. Once the prompt is deleted, a tombstone: the slug and
+    ``deletedAt`` only (never given to another prompt: 410 Gone)."""
 
-    prompt_id = UnicodeAttribute(attr_name="promptId")
+    prompt_id = UnicodeAttribute(null=True, attr_name="promptId")
+    owner_id = UnicodeAttribute(null=True, attr_name="ownerId")
+    visibility = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    deleted_at = UnicodeAttribute(null=True, attr_name="deletedAt")
 
 
 class UserItem(Item, discriminator="User"):
@@ -189,9 +212,14 @@ class UserItem(Item, discriminator="User"):
 
 
 class GuardItem(Item, discriminator="Guard"):
-    """PK=USERNAME#<name> or EMAIL#<email>, SK=GUARD: uniqueness, written in one transaction."""
+    """PK=USERNAME#<name> or EMAIL#<email>, SK=GUARD: uniqueness, written in one transaction.
+
+    Also PK=GUESTSOURCE#<keyed hash of prompt, UTC day and client network>, SK=GUARD: the one
+    guest ``rater`` that network may rate that prompt as on that day (engagement, issue 16
+    finding 8; TTL the day after)."""
 
     user_id = UnicodeAttribute(null=True, attr_name="userId")
+    rater = UnicodeAttribute(null=True)  # a guest-source guard's holder: g:<keyed hash>
 
 
 # --- engagement (issue 4): every count is derived from these items by the counters consumer ---
@@ -216,6 +244,9 @@ class PromptStatsItem(Item, discriminator="Stats"):
     rating_3 = IntegerAttribute(default=0, attr_name="rating3")
     rating_4 = IntegerAttribute(default=0, attr_name="rating4")
     rating_5 = IntegerAttribute(default=0, attr_name="rating5")
+    # the guests' share of ratingCount and ratingSum (issue 16, finding 8)
+    guest_rating_count = IntegerAttribute(null=True, attr_name="guestRatingCount")
+    guest_rating_sum = IntegerAttribute(null=True, attr_name="guestRatingSum")
     updates = IntegerAttribute(default=0)
     # the digests of the events the consumer's last update applied (streams/exactly_once.py)
     last_events = BinarySetAttribute(null=True, legacy_encoding=False, attr_name="lastEvents")
@@ -231,6 +262,7 @@ class RatingItem(Item, discriminator="Rating"):
     rater = UnicodeAttribute()
     score = IntegerAttribute()
     updated_at = UnicodeAttribute(attr_name="updatedAt")
+    own = BooleanAttribute(null=True)  # true: the prompt's owner rated it; counted nowhere
 
 
 class BookmarkItem(Item, discriminator="Bookmark"):
@@ -239,6 +271,7 @@ class BookmarkItem(Item, discriminator="Bookmark"):
     user_id = UnicodeAttribute(attr_name="userId")
     prompt_id = UnicodeAttribute(attr_name="promptId")
     created_at = UnicodeAttribute(attr_name="createdAt")
+    own = BooleanAttribute(null=True)  # true: a bookmark of one's own prompt; not counted
 
 
 class ForkItem(Item, discriminator="Fork"):
@@ -249,6 +282,7 @@ class ForkItem(Item, discriminator="Fork"):
     fork_id = UnicodeAttribute(attr_name="forkId")
     owner_id = UnicodeAttribute(attr_name="ownerId")
     created_at = UnicodeAttribute(attr_name="createdAt")
+    own = BooleanAttribute(null=True)  # true: the original's owner forked it; not counted
 
 
 class UsageItem(Item, discriminator="Usage"):
@@ -331,6 +365,7 @@ def version_sk(number: int) -> str:
 META = "META"
 STATS = "STATS"
 VERSION_PREFIX = "VERSION#"
+MAX_VERSION = 999_999  # six digits in the sort key
 
 
 def table_definition() -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """Engagement persistence. One write per engagement; counting is the counters consumer's job.
 
 AWS calls (asserted in tests/integration/test_aws_calls.py): rate / view / copy / bookmark
-1 GetItem (visibility) + 1 write; unrate 1 conditional DeleteItem (plus 1 GetItem for the
-visibility answer when there was no rating to withdraw); unbookmark 1 DeleteItem; ratings
-1 BatchGetItem (head, stats and the caller's rating together); fork 1 GetItem + 1
-TransactWriteItems.
+1 GetItem (visibility) + 1 write (a guest's rating first 1 conditional PutItem of its source
+guard; one's own view or copy no write at all); unrate 1 conditional DeleteItem (plus 1
+GetItem for the visibility answer when there was no rating to withdraw); unbookmark 1
+DeleteItem; ratings 1 BatchGetItem (head, stats and the caller's rating together); fork 1
+GetItem + 1 TransactWriteItems.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from promptvault.data.models import (
     STATS,
     BookmarkItem,
     ForkItem,
+    GuardItem,
     Item,
     PromptItem,
     PromptStatsItem,
@@ -55,6 +57,27 @@ def fork_sk(created_at: str, fork_id: str) -> str:
 
 def save_rating(rating: RatingItem) -> None:
     rating.save()
+
+
+def guest_source_pk(source: str) -> str:
+    """A guest-source guard's key: ``source`` is a keyed hash of prompt, day and network."""
+    return f"GUESTSOURCE#{source}"
+
+
+def hold_guest_source(source: str, rater: str, expires: datetime) -> bool:
+    """Take the source's one guest slot for ``rater``; False when another guest holds it.
+
+    One conditional PutItem: it succeeds when the guard is new or already ``rater``'s (a
+    re-rating), so it is idempotent and needs no read. Written before the rating, so a
+    crash in between leaves a slot the same guest can still use."""
+    guard = GuardItem(guest_source_pk(source), "GUARD", rater=rater, expires_at=expires)
+    try:
+        guard.save(condition=GuardItem.pk.does_not_exist() | (GuardItem.rater == rater))
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def delete_rating(prompt_id: str, rater: str) -> bool:
@@ -112,8 +135,9 @@ def record_usage(prompt_id: str, kind: str, now: datetime) -> None:
     ).save()
 
 
-def put_bookmark(user_id: str, prompt_id: str, now: str) -> None:
-    """Idempotent: an existing bookmark keeps its date (the failed condition is the no-op)."""
+def put_bookmark(user_id: str, prompt_id: str, now: str, own: bool = False) -> None:
+    """Idempotent: an existing bookmark keeps its date (the failed condition is the no-op).
+    ``own``: a bookmark of one's own prompt, marked so that it is counted nowhere."""
     pk, sk = bookmark_keys(user_id, prompt_id)
     item = BookmarkItem(
         pk,
@@ -123,6 +147,7 @@ def put_bookmark(user_id: str, prompt_id: str, now: str) -> None:
         created_at=now,
         gsi1pk=bookmarks_gsi1pk(user_id),
         gsi1sk=f"{now}#{prompt_id}",
+        own=True if own else None,
     )
     try:
         item.save(condition=BookmarkItem.pk.does_not_exist())

@@ -25,11 +25,20 @@ class RatingOut(ApiModel):
     rater: Literal["user", "guest"]
 
 
+class RatingGroup(ApiModel):
+    count: int
+    average: float | None  # null while count is 0
+
+
 class RatingsOut(ApiModel):
+    """Counted ratings are others': an owner's rating of their own prompt is only ``mine``."""
+
     prompt_id: str
     average: float | None
     count: int
     breakdown: dict[str, int]  # "1".."5" -> raters
+    signed_in: RatingGroup  # the ratings of signed-in users (the ones reputation counts)
+    guest: RatingGroup  # guests' ratings (at most one per prompt, client network and day)
     mine: int | None
 
 

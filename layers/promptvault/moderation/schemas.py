@@ -9,7 +9,9 @@ from pydantic import Field
 from promptvault.core.schema import ApiModel, Line
 
 
-class ArchiveRequest(ApiModel):
+class ModerationRequest(ApiModel):
+    """Why: recorded with the action, and shown to the prompt's owner for an archive."""
+
     reason: Annotated[Line, Field(min_length=3, max_length=500)]
 
 

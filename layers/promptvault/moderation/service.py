@@ -1,8 +1,10 @@
-"""Moderation: moderators and admins archive any prompt, and every action is recorded.
+"""Moderation: moderators and admins archive any prompt, restore what a moderator archived,
+and every action is recorded.
 
 The prompt leaves the feed at once (the archive is an ordinary edit: revision bump,
-optimistic lock); the record (``MODERATION#`` in the prompt's partition) says who, when and
-why, and stays after the prompt is deleted, as an audit trail.
+optimistic lock) and carries the reason, which its owner sees; only a moderator restores it.
+The record (``MODERATION#`` in the prompt's partition) says who, when and why, and stays after
+the prompt is deleted, as an audit trail.
 """
 
 from __future__ import annotations
@@ -10,14 +12,28 @@ from __future__ import annotations
 from promptvault.core.caller import Caller
 from promptvault.core.errors import Forbidden
 from promptvault.core.ids import new_id
-from promptvault.data.models import ModerationItem, prompt_pk
+from promptvault.data.models import ModerationItem, PromptItem, prompt_pk
+from promptvault.moderation.schemas import ModerationOut
 from promptvault.prompts import service as prompts
 
 
-def archive(caller: Caller, prompt_id: str, reason: str) -> ModerationItem:
+def _require_moderator(caller: Caller) -> None:
     if not caller.is_moderator:
-        raise Forbidden("Only moderators and admins can archive others' prompts")
-    head = prompts.archive_as_moderator(prompt_id)
+        raise Forbidden("Only moderators and admins can do this")
+
+
+def archive(caller: Caller, prompt_id: str, reason: str) -> ModerationItem:
+    _require_moderator(caller)
+    return _record(caller, prompts.archive_as_moderator(prompt_id, reason), "archive", reason)
+
+
+def restore(caller: Caller, prompt_id: str, reason: str) -> ModerationItem:
+    """Undo a moderator's archive (409 when no moderator archived it)."""
+    _require_moderator(caller)
+    return _record(caller, prompts.restore_as_moderator(prompt_id), "restore", reason)
+
+
+def _record(caller: Caller, head: PromptItem, action: str, reason: str) -> ModerationItem:
     now = head.updated_at
     action_id = new_id("m")
     record = ModerationItem(
@@ -25,7 +41,7 @@ def archive(caller: Caller, prompt_id: str, reason: str) -> ModerationItem:
         f"MODERATION#{now}#{action_id}",
         action_id=action_id,
         prompt_id=head.prompt_id,
-        action="archive",
+        action=action,
         reason=reason,
         moderator_id=caller.user_id,
         created_at=now,
@@ -34,6 +50,17 @@ def archive(caller: Caller, prompt_id: str, reason: str) -> ModerationItem:
     )
     record.save()
     return record
+
+
+def action_out(record: ModerationItem) -> ModerationOut:
+    return ModerationOut(
+        action_id=record.action_id,
+        prompt_id=record.prompt_id,
+        action=record.action,
+        reason=record.reason,
+        moderator_id=record.moderator_id,
+        created_at=record.created_at,
+    )
 
 
 def anonymise_moderator(user_id: str) -> int:

@@ -8,7 +8,7 @@ from promptvault.core.caller import Caller
 from promptvault.core.cursors import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page_meta
 from promptvault.data.models import PromptItem, PromptStatsItem
 from promptvault.prompts import repository as repo
-from promptvault.prompts.service import find_prompt
+from promptvault.prompts.service import find_prompt, readable_versions_from
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT"]
 
@@ -23,8 +23,10 @@ def list_versions(
     caller: Caller | None, id_or_slug: str, cursor: str | None, limit: int
 ) -> tuple[list[Any], dict[str, Any]]:
     head = find_prompt(id_or_slug, caller)
-    scope = f"versions:{head.prompt_id}"
-    items, last = repo.query_versions(head.prompt_id, limit, decode_cursor(cursor, scope))
+    oldest = readable_versions_from(head, caller)
+    scope = f"versions:{head.prompt_id}:{oldest}"
+    start = decode_cursor(cursor, scope)
+    items, last = repo.query_versions(head.prompt_id, limit, start, oldest)
     return items, page_meta(last, scope)
 
 

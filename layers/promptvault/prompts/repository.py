@@ -2,7 +2,8 @@
 
 AWS calls per operation (asserted in tests/integration/test_aws_calls.py):
 create 1 TransactWriteItems (2 when the slug collides), get 1 BatchGetItem (head + stats;
-+1 GetItem for a slug), update / restore 1 BatchGetItem (head + stats: the answer's
++1 GetItem for a slug: the slug guard, which alone answers a slug hidden from the caller, an
+unknown one and a deleted one), update / restore 1 BatchGetItem (head + stats: the answer's
 counters) + 1 TransactWriteItems, delete 1 GetItem + 1 TransactWriteItems + 1 Query
 + ceil(leftovers/25) BatchWriteItem (leftovers: versions, ratings and fork links).
 """
@@ -16,9 +17,9 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.condition import Condition
 
 from promptvault.data.models import (
+    MAX_VERSION,
     META,
     STATS,
-    VERSION_PREFIX,
     FeedIndex,
     ForkItem,
     Item,
@@ -70,12 +71,25 @@ def stats_of(heads: list[PromptItem]) -> dict[str, PromptStatsItem]:
     }
 
 
-def resolve_slug(slug: str) -> str | None:
+def slug_guard(slug: str) -> SlugItem | None:
+    """The slug's guard (or its tombstone), one GetItem; None for a slug never given."""
     try:
-        guard = SlugItem.get(f"SLUG#{slug}", "SLUG")
+        return SlugItem.get(f"SLUG#{slug}", "SLUG")
     except DoesNotExist:
         return None
-    return guard.prompt_id
+
+
+def _guard(head: PromptItem) -> SlugItem:
+    """The slug guard as the head now is: the id, and a copy of what decides whom the slug
+    resolves for (written with the head in one transaction, so the copy never lags)."""
+    return SlugItem(
+        f"SLUG#{head.slug}",
+        "SLUG",
+        prompt_id=head.prompt_id,
+        owner_id=head.owner_id,
+        visibility=head.visibility,
+        status=head.status,
+    )
 
 
 def new_stats(head: PromptItem) -> PromptStatsItem:
@@ -86,13 +100,12 @@ def new_stats(head: PromptItem) -> PromptStatsItem:
 
 def insert_prompt(head: PromptItem, first: VersionItem, linked: tuple[Item, ...] = ()) -> None:
     """Head, first version, slug guard, zeroed stats and the ``linked`` items in one
-    transaction; SlugTaken when the slug is in use."""
-    slug = SlugItem(f"SLUG#{head.slug}", "SLUG", prompt_id=head.prompt_id)
+    transaction; SlugTaken when the slug is in use or was ever used (a tombstone)."""
     try:
         with transaction() as tx:
             tx.save(head, condition=PromptItem.pk.does_not_exist())
             tx.save(first, condition=VersionItem.pk.does_not_exist())
-            tx.save(slug, condition=SlugItem.pk.does_not_exist())
+            tx.save(_guard(head), condition=SlugItem.pk.does_not_exist())
             tx.save(new_stats(head), condition=PromptStatsItem.pk.does_not_exist())
             for item in linked:
                 tx.save(item)
@@ -103,12 +116,14 @@ def insert_prompt(head: PromptItem, first: VersionItem, linked: tuple[Item, ...]
 
 
 def save_edit(head: PromptItem, expected_revision: int, version: VersionItem | None) -> None:
-    """The new head (and its new version, if content changed) only if nobody edited in between."""
+    """The new head (and its new version, if content changed) only if nobody edited in
+    between; the slug guard's copy of visibility and status follows in the same transaction."""
     try:
         with transaction() as tx:
             tx.save(head, condition=PromptItem.revision == expected_revision)
             if version is not None:
                 tx.save(version, condition=VersionItem.pk.does_not_exist())
+            tx.save(_guard(head))
     except TransactWriteError as error:
         if failed_at(error, 0):
             raise RevisionMismatch(head.prompt_id) from error
@@ -120,15 +135,16 @@ def save_edit(head: PromptItem, expected_revision: int, version: VersionItem | N
 LEFTOVERS: tuple[type[Item], ...] = (VersionItem, RatingItem, ForkItem)
 
 
-def delete_prompt(head: PromptItem) -> None:
-    """Head, slug and stats go atomically (the slug is free at once, and the counters
-    consumer stops counting: it never recreates a stats item); then the versions, the
-    ratings and the links of this prompt's forks, found by one Query of the partition."""
-    slug = SlugItem(f"SLUG#{head.slug}", "SLUG")
+def delete_prompt(head: PromptItem, deleted_at: str) -> None:
+    """Head and stats go and the slug guard becomes a tombstone, atomically (the counters
+    consumer stops counting: it never recreates a stats item; the slug is never given again
+    and names nothing: the slug and ``deletedAt`` only); then the versions, the ratings and
+    the links of this prompt's forks, found by one Query of the partition."""
+    tombstone = SlugItem(f"SLUG#{head.slug}", "SLUG", deleted_at=deleted_at)
     try:
         with transaction() as tx:
             tx.delete(head, condition=PromptItem.revision == head.revision)
-            tx.delete(slug)
+            tx.save(tombstone)
             tx.delete(PromptStatsItem(prompt_pk(head.prompt_id), STATS))
             if head.forked_from is not None:  # the original's fork count follows (stream)
                 origin = prompt_pk(head.forked_from.id)
@@ -165,12 +181,13 @@ def page(results: Any) -> tuple[list[Any], dict[str, Any] | None]:
 
 
 def query_versions(
-    prompt_id: str, limit: int, start: dict[str, Any] | None
+    prompt_id: str, limit: int, start: dict[str, Any] | None, oldest: int = 1
 ) -> tuple[list[VersionItem], dict[str, Any] | None]:
+    """Newest first, from version ``oldest`` up (a key condition: pages stay full)."""
     return page(
         VersionItem.query(
             prompt_pk(prompt_id),
-            VersionItem.sk.startswith(VERSION_PREFIX),
+            VersionItem.sk.between(version_sk(oldest), version_sk(MAX_VERSION)),
             scan_index_forward=False,
             limit=limit,
             last_evaluated_key=start,

@@ -5,10 +5,24 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from slugify import slugify
 
-from promptvault.core.schema import ApiModel, no_control_chars, single_line
+from promptvault.core.schema import (
+    ApiModel,
+    Line,
+    Paragraphs,
+    no_control_chars,
+    normalised,
+    visible_count,
+)
 from promptvault.reference import category_slugs, model_slugs
 
 Visibility = Literal["public", "private", "unlisted"]
@@ -18,6 +32,9 @@ _VARIABLE_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
 
 MAX_TAGS = 5
 MAX_TAG_LENGTH = 30
+# A title is 5-100 characters once NFC-normalised and trimmed, at least this many of them
+# visible (not spaces, joiners or combining marks): "a   b" is no title (decision 25).
+MIN_TITLE_VISIBLE = 3
 
 
 def _known_category(value: str) -> str:
@@ -45,34 +62,43 @@ def _normalise_tags(tags: list[str]) -> list[str]:
     return seen
 
 
+def _visible_title(value: str) -> str:
+    if visible_count(value) < MIN_TITLE_VISIBLE:
+        raise ValueError(f"must have at least {MIN_TITLE_VISIBLE} visible characters")
+    return value
+
+
 Text = Annotated[str, AfterValidator(no_control_chars)]
+# Single lines (core.schema.Line: NFC, trimmed, no line breaks, bidi controls or zero-width
+# characters, visible); the lengths count the stored, trimmed text.
 Title = Annotated[
-    str,
-    Field(min_length=5, max_length=100),
-    AfterValidator(single_line),
-    AfterValidator(no_control_chars),
+    Line,
+    Field(
+        min_length=5,
+        max_length=100,
+        description="One line, stored NFC-normalised and trimmed: 5-100 characters, "
+        f"at least {MIN_TITLE_VISIBLE} of them visible",
+    ),
+    AfterValidator(_visible_title),
 ]
-Content = Annotated[str, Field(min_length=20, max_length=10_000), AfterValidator(no_control_chars)]
-Description = Annotated[str, Field(max_length=500), AfterValidator(no_control_chars)]
-LongText = Annotated[str, Field(max_length=10_000), AfterValidator(no_control_chars)]
+# Several lines (core.schema.Paragraphs: NFC, trimmed, no control characters but tab and breaks)
+Content = Annotated[Paragraphs, Field(min_length=20, max_length=10_000)]
+Description = Annotated[Paragraphs, Field(max_length=500)]
+LongText = Annotated[Paragraphs, Field(max_length=10_000)]
 Category = Annotated[str, Field(max_length=64), AfterValidator(_known_category)]
 ModelSlug = Annotated[str, Field(max_length=64), AfterValidator(_known_model)]
 Tags = Annotated[
-    list[Annotated[str, Field(max_length=MAX_TAG_LENGTH)]],
+    list[Annotated[str, BeforeValidator(normalised), Field(max_length=MAX_TAG_LENGTH)]],
     Field(max_length=MAX_TAGS),
     AfterValidator(_normalise_tags),
 ]
-ChangeMessage = Annotated[
-    str, Field(max_length=500), AfterValidator(single_line), AfterValidator(no_control_chars)
-]
+ChangeMessage = Annotated[Line, Field(max_length=500)]
 
 
 class VariableIn(ApiModel):
     name: Annotated[str, Field(pattern=_VARIABLE_NAME)]
-    description: Annotated[str, Field(max_length=200), AfterValidator(no_control_chars)] | None = (
-        None
-    )
-    default: Annotated[str, Field(max_length=1000), AfterValidator(no_control_chars)] | None = None
+    description: Annotated[Line, Field(max_length=200)] | None = None  # a label: one line
+    default: Annotated[Paragraphs, Field(max_length=1000)] | None = None
 
 
 Variables = Annotated[list[VariableIn], Field(max_length=20)]
@@ -128,10 +154,16 @@ class PromptUpdate(ApiModel):
     visibility: Visibility | None = None
     status: Status | None = None
     change_message: ChangeMessage | None = None
+    publish_history: bool | None = Field(
+        None,
+        description="When this edit shows a prompt with earlier versions to others: true "
+        "publishes every version, false only the current one (the rest stays yours). "
+        "Without it such an edit is 409.",
+    )
 
     @model_validator(mode="after")
     def _not_empty(self) -> PromptUpdate:
-        if not (self.model_fields_set - {"change_message"}):
+        if not (self.model_fields_set - {"change_message", "publish_history"}):
             raise ValueError("send at least one field to change")
         nulled = sorted(
             f for f in _REQUIRED_ON_EDIT & self.model_fields_set if getattr(self, f) is None
@@ -193,6 +225,14 @@ class _PromptKeys(ApiModel):
     owner_id: str
 
 
+class ModerationNote(ApiModel):
+    """Shown to the owner and moderators only: a moderator's action that stands."""
+
+    action: Literal["archive"]
+    reason: str
+    at: str
+
+
 class PromptOut(PromptContentOut, _PromptKeys):
     visibility: Visibility
     status: Status
@@ -201,6 +241,7 @@ class PromptOut(PromptContentOut, _PromptKeys):
     updated_at: str
     stats: StatsOut = StatsOut()
     forked_from: ForkedFromOut | None = None
+    moderation: ModerationNote | None = None
 
 
 class _VersionKeys(ApiModel):

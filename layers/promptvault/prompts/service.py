@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from slugify import slugify
@@ -18,6 +19,7 @@ from promptvault.core.clock import now_iso
 from promptvault.core.errors import (
     BadRequest,
     Conflict,
+    Gone,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
@@ -29,6 +31,7 @@ from promptvault.data.models import (
     META,
     ForkedFrom,
     Item,
+    Moderation,
     PromptItem,
     PromptStatsItem,
     Variable,
@@ -71,11 +74,25 @@ def etag(head: PromptItem) -> str:
     return f'"r{head.revision}"'
 
 
-def is_visible(head: PromptItem, caller: Caller | None) -> bool:
-    """Public and unlisted are readable by link; private and drafts only by their owner."""
+def is_visible(head: PromptItem, caller: Caller | None, *, by_slug: bool = False) -> bool:
+    """Public and unlisted are readable by link, the id (122 random bits: unguessable);
+    private and drafts only by their owner. A slug is guessable (it is the title), so by slug
+    others reach public prompts only: an unlisted prompt is whoever has its link (issue 16,
+    finding 1)."""
     if caller is not None and caller.user_id == head.owner_id:
         return True
-    return head.visibility in {"public", "unlisted"} and head.status != "draft"
+    return _open_to_others(head.visibility, head.status, by_slug)
+
+
+def _open_to_others(visibility: str | None, status: str | None, by_slug: bool) -> bool:
+    if status == "draft":
+        return False
+    return visibility == "public" or (visibility == "unlisted" and not by_slug)
+
+
+def is_listed(head: PromptItem) -> bool:
+    """Public and published: in the feed and search, so its id is anyone's to know."""
+    return head.visibility == "public" and head.status == "published"
 
 
 def _index_keys(head: PromptItem) -> None:
@@ -127,8 +144,10 @@ def insert_new_prompt(
     change_message: str | None = None,
     linked: Callable[[PromptItem], Iterable[Item]] = lambda head: (),
 ) -> PromptItem:
-    """A new prompt at version 1 with a unique slug from its title. ``linked`` names items
-    written in the same transaction (a fork's link on its original)."""
+    """A new prompt at version 1. Its slug is its title's with a random suffix, always, so
+    which slug one gets never depends on others' prompts, private ones included (issue 16,
+    finding 3); a slug in use or ever used (a tombstone) is drawn again. ``linked`` names
+    items written in the same transaction (a fork's link on its original)."""
     now = now_iso()
     prompt_id = new_prompt_id()
     base_slug = slugify(content["title"], max_length=80) or "prompt"
@@ -137,7 +156,7 @@ def insert_new_prompt(
         META,
         prompt_id=prompt_id,
         owner_id=owner_id,
-        slug=base_slug,
+        slug=_suffixed(base_slug),
         visibility=visibility,
         status=status,
         version=1,
@@ -154,28 +173,60 @@ def insert_new_prompt(
             repo.insert_prompt(head, first, tuple(linked(head)))
             return head
         except repo.SlugTaken:
-            head.slug = f"{base_slug}-{short_suffix()}"
+            head.slug = _suffixed(base_slug)
     raise Conflict("Could not reserve a unique slug; try again")
+
+
+def _suffixed(base_slug: str) -> str:
+    return f"{base_slug}-{short_suffix()}"  # 6 hex digits
 
 
 def is_prompt_id(value: str) -> bool:
     return bool(_ID.match(value))
 
 
-def resolve_id(id_or_slug: str) -> str | None:
-    """An id as it is; a slug through its guard (one GetItem); None for neither."""
+@dataclass(frozen=True, slots=True)
+class PromptRef:
+    """A prompt as a request named it: by its id (its link) or by its slug."""
+
+    prompt_id: str
+    by_slug: bool = False
+
+    def admits(self, head: PromptItem, caller: Caller | None) -> bool:
+        """Whether the caller may see ``head`` (read by this id) when named this way."""
+        return is_visible(head, caller, by_slug=self.by_slug)
+
+
+def resolve_id(id_or_slug: str, caller: Caller | None) -> PromptRef | None:
+    """The one place that turns what a route's ``{id}`` names into a prompt id, for this
+    caller. An id as it is (no read). A slug through its guard (one GetItem), which alone
+    answers when the slug was never given or is hidden from the caller (None for both: the
+    same read and the same 404, no oracle) and when it was deleted (410 Gone). None for a
+    string that is neither. Callers still check the head with ``PromptRef.admits``."""
     if _ID.match(id_or_slug):
-        return id_or_slug
-    if len(id_or_slug) <= 120 and _SLUG.match(id_or_slug):
-        return repo.resolve_slug(id_or_slug)
-    return None
+        return PromptRef(id_or_slug)
+    if len(id_or_slug) > 120 or not _SLUG.match(id_or_slug):
+        return None
+    guard = repo.slug_guard(id_or_slug)
+    if guard is not None and guard.deleted_at is not None:
+        raise Gone("That prompt was deleted; its link no longer works")
+    if guard is None or guard.prompt_id is None:
+        return None
+    if guard.visibility is None:  # a guard written before it carried the copy: the head says
+        head = repo.get_head(guard.prompt_id)
+        hidden = head is None or not is_visible(head, caller, by_slug=True)
+    else:
+        mine = caller is not None and caller.user_id == guard.owner_id
+        hidden = not (mine or _open_to_others(guard.visibility, guard.status, by_slug=True))
+    return None if hidden else PromptRef(guard.prompt_id, by_slug=True)
 
 
 def find_prompt(id_or_slug: str, caller: Caller | None) -> PromptItem:
-    """The prompt by id or slug if the caller may see it; 404 otherwise (never 403)."""
-    prompt_id = resolve_id(id_or_slug)
-    head = repo.get_head(prompt_id) if prompt_id else None
-    if head is None or not is_visible(head, caller):
+    """The prompt by id or slug if the caller may see it; 404 otherwise (never 403), the
+    same for a prompt hidden from the caller as for none; 410 for a deleted slug."""
+    ref = resolve_id(id_or_slug, caller)
+    head = repo.get_head(ref.prompt_id) if ref else None
+    if ref is None or head is None or not ref.admits(head, caller):
         raise NotFound(_NOT_FOUND)
     return head
 
@@ -184,9 +235,9 @@ def find_prompt_with_stats(
     id_or_slug: str, caller: Caller | None
 ) -> tuple[PromptItem, PromptStatsItem | None]:
     """``find_prompt`` plus the counters, still one read for an id (BatchGetItem)."""
-    prompt_id = resolve_id(id_or_slug)
-    head, stats = repo.get_head_with_stats(prompt_id) if prompt_id else (None, None)
-    if head is None or not is_visible(head, caller):
+    ref = resolve_id(id_or_slug, caller)
+    head, stats = repo.get_head_with_stats(ref.prompt_id) if ref else (None, None)
+    if ref is None or head is None or not ref.admits(head, caller):
         raise NotFound(_NOT_FOUND)
     return head, stats
 
@@ -245,7 +296,7 @@ def _current(head: PromptItem | None) -> list[dict[str, Any]]:
 def _apply_patch(head: PromptItem, patch: PromptUpdate) -> bool:
     """Copies the sent fields onto the head; True when a content-bearing field changed."""
     changed_content = False
-    for name in patch.model_fields_set - {"change_message"}:
+    for name in patch.model_fields_set - {"change_message", "publish_history"}:
         value: Any = getattr(patch, name)
         if name == "variables":
             value = _variables(value or [])
@@ -279,9 +330,13 @@ def update_prompt(
     """The edited head and its counters (as read before the edit, which does not touch them)."""
     head, stats = owned_prompt_with_stats(prompt_id, caller)
     expected = check_if_match(head, if_match)
+    _moderation_stands(head, patch)
+    hidden_before = not is_visible(head, None)
     content_changed = _apply_patch(head, patch)
     if content_changed:
         _check_variables(head)
+    if hidden_before and is_visible(head, None):
+        _decide_history(head, patch.publish_history)
     head.revision = expected + 1
     head.updated_at = now_iso()
     _index_keys(head)
@@ -291,6 +346,43 @@ def update_prompt(
         version = _snapshot(head, head.version, caller.user_id, patch.change_message)
     _save(head, expected, version)
     return head, stats
+
+
+def first_public_version(head: PromptItem) -> int:
+    return head.history_from or 1
+
+
+def readable_versions_from(head: PromptItem, caller: Caller | None) -> int:
+    """The oldest version the caller may read: the owner all, others from the published one."""
+    if caller is not None and caller.user_id == head.owner_id:
+        return 1
+    return first_public_version(head)
+
+
+def _decide_history(head: PromptItem, publish_history: bool | None) -> None:
+    """A prompt others could not see becomes visible: its earlier versions need a decision."""
+    earlier = head.version - first_public_version(head)
+    if earlier <= 0:
+        return
+    if publish_history is None:
+        versions = f"{earlier} earlier version{'s' if earlier > 1 else ''}"
+        raise Conflict(
+            f"This makes {versions} visible to others; send publishHistory: true to publish "
+            "them, false to publish only the current one",
+            [{"field": "publishHistory", "message": f"required: {versions}"}],
+        )
+    head.history_from = 1 if publish_history else head.version
+
+
+def _moderation_stands(head: PromptItem, patch: PromptUpdate) -> None:
+    """A moderator's archive is undone by a moderator only; the owner's other edits go on."""
+    wanted = patch.status if "status" in patch.model_fields_set else head.status
+    if head.moderation is not None and wanted != head.status:
+        reason = head.moderation.reason
+        raise Conflict(
+            f"A moderator archived this prompt ({reason}); only a moderator can restore it",
+            [{"field": "status", "message": "set by a moderator"}],
+        )
 
 
 def _save(head: PromptItem, expected: int, version: VersionItem | None) -> None:
@@ -306,7 +398,7 @@ def _save(head: PromptItem, expected: int, version: VersionItem | None) -> None:
 def delete_prompt(caller: Caller, prompt_id: str) -> None:
     head = owned_prompt(prompt_id, caller)
     try:
-        repo.delete_prompt(head)
+        repo.delete_prompt(head, now_iso())  # the slug stays, as a tombstone (finding 7)
     except repo.RevisionMismatch as exc:
         raise Conflict("The prompt changed while it was being deleted; try again") from exc
 
@@ -325,16 +417,36 @@ def delete_prompts_of(owner_id: str) -> int:
             return count
 
 
-def archive_as_moderator(prompt_id: str) -> PromptItem:
+def archive_as_moderator(prompt_id: str, reason: str) -> PromptItem:
     """Any prompt, archived (it leaves the feed, stays readable by link: decision 7). Drafts
     and private prompts are not exposed: moderators find prompts through public links."""
+    head = _moderated(prompt_id)
+    now = now_iso()
+    head.moderation = Moderation(action="archive", reason=reason, at=now)
+    return _set_status(head, "archived", now)
+
+
+def restore_as_moderator(prompt_id: str) -> PromptItem:
+    """Undo a moderator's archive: published again, and the owner's status is theirs again."""
+    head = _moderated(prompt_id)
+    if head.moderation is None:
+        raise Conflict("No moderator archived this prompt", [{"field": "id", "message": "not"}])
+    head.moderation = None
+    return _set_status(head, "published", now_iso())
+
+
+def _moderated(prompt_id: str) -> PromptItem:
     head = repo.get_head(prompt_id) if _ID.match(prompt_id) else None
     if head is None or not is_visible(head, None):
         raise NotFound(_NOT_FOUND)
+    return head
+
+
+def _set_status(head: PromptItem, status: str, now: str) -> PromptItem:
     expected = head.revision
-    head.status = "archived"
+    head.status = status
     head.revision = expected + 1
-    head.updated_at = now_iso()
+    head.updated_at = now
     _index_keys(head)
     _save(head, expected, None)
     return head
@@ -348,7 +460,8 @@ def version_number(raw: str) -> int:
 
 def get_version(caller: Caller | None, id_or_slug: str, number: int) -> VersionItem:
     head = find_prompt(id_or_slug, caller)
-    version = repo.get_version(head.prompt_id, number) if number <= head.version else None
+    readable = readable_versions_from(head, caller) <= number <= head.version
+    version = repo.get_version(head.prompt_id, number) if readable else None
     if version is None:
         raise NotFound("No such version")
     return version
@@ -383,7 +496,8 @@ def _field_text(value: Any) -> Any:
 
 def diff_versions(caller: Caller | None, id_or_slug: str, a: int, b: int) -> dict[str, Any]:
     head = find_prompt(id_or_slug, caller)
-    found = repo.get_versions(head.prompt_id, (a, b)) if max(a, b) <= head.version else {}
+    readable = readable_versions_from(head, caller) <= min(a, b) and max(a, b) <= head.version
+    found = repo.get_versions(head.prompt_id, (a, b)) if readable else {}
     if a not in found or b not in found:
         raise NotFound("No such version")
     before, after = found[a], found[b]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from promptvault.core.caller import Caller
 from promptvault.data.models import PromptItem, PromptStatsItem, VersionItem
 from promptvault.prompts.schemas import (
     ForkedFromOut,
+    ModerationNote,
     PromptOut,
     StatsOut,
     VariableOut,
@@ -52,8 +54,34 @@ def _content(item: PromptItem | VersionItem) -> dict[str, Any]:
     }
 
 
-def prompt_out(head: PromptItem, stats: PromptStatsItem | None = None) -> PromptOut:
+def may_moderate_view(head: PromptItem, viewer: Caller | None) -> bool:
+    """The owner and moderators see what moderation did to a prompt, and why."""
+    return viewer is not None and (viewer.user_id == head.owner_id or viewer.is_moderator)
+
+
+def _moderation(head: PromptItem, viewer: Caller | None) -> ModerationNote | None:
+    note = head.moderation
+    if note is None or not may_moderate_view(head, viewer):
+        return None
+    return ModerationNote(action="archive", reason=note.reason, at=note.at)
+
+
+def _forked_from(head: PromptItem, viewer: Caller | None) -> ForkedFromOut | None:
+    """Where a fork came from, for whoever may see the original: everyone when it was listed
+    publicly when forked (its id was anyone's then), else the fork's owner only, who had the
+    original's link (issue 16, finding 2: an unlisted original's id is its link)."""
     forked = head.forked_from
+    if forked is None:
+        return None
+    if not forked.listed and (viewer is None or viewer.user_id != head.owner_id):
+        return None
+    return ForkedFromOut(id=forked.id, version=forked.version)
+
+
+def prompt_out(
+    head: PromptItem, stats: PromptStatsItem | None = None, viewer: Caller | None = None
+) -> PromptOut:
+    """``viewer``: who is asking (what they may see of the prompt differs)."""
     return PromptOut(
         id=head.prompt_id,
         slug=head.slug,
@@ -65,7 +93,8 @@ def prompt_out(head: PromptItem, stats: PromptStatsItem | None = None) -> Prompt
         created_at=head.created_at,
         updated_at=head.updated_at,
         stats=stats_out(stats),
-        forked_from=ForkedFromOut(id=forked.id, version=forked.version) if forked else None,
+        forked_from=_forked_from(head, viewer),
+        moderation=_moderation(head, viewer),
     )
 
 

@@ -1,9 +1,19 @@
-"""Search response bodies: prompt summaries straight from the index (no table read)."""
+"""Search response bodies: prompt summaries straight from the index (no table read), and the
+query text a person types."""
 
 from __future__ import annotations
 
-from promptvault.core.schema import ApiModel
+from typing import Annotated
+
+from pydantic import BeforeValidator
+
+from promptvault.core.schema import ApiModel, normalised
 from promptvault.search.backend import Hit, PromptDocument
+
+# What someone typed into a search box: NFC-normalised and trimmed, so "Cafe\u0301" finds the
+# stored (NFC) "Café", but never refused for odd characters (the tokenizer drops what is not a
+# letter or a digit); only its length is limited, by the route.
+SearchText = Annotated[str, BeforeValidator(normalised)]
 
 
 class PromptStatsOut(ApiModel):

@@ -6,6 +6,13 @@ from its images alone (INSERT / MODIFY / REMOVE, old and new), so replaying any 
 any order gives the same sums; the exactly-once protocol (``streams/exactly_once.py``) makes
 each record count once. ``CounterPlan`` groups one batch's deltas by counter item. Pure: no
 table access here. See docs/streams.md.
+
+One's own engagement counts nowhere (issue 16, finding 8): the engagement service marks a
+rating, bookmark or fork link of one's own prompt ``own`` when it writes it (it knows the
+prompt's owner; this module does not know who acted), and an image so marked contributes to
+no counter, so neither to the prompt's public stats nor, through them, to its owner's
+reputation. A change of the mark (a rating written before the mark existed, re-rated by the
+owner) moves the counters like any other change of an image.
 """
 
 from __future__ import annotations
@@ -45,22 +52,26 @@ def _before_after(change: Change) -> tuple[Image | None, Image | None]:
     return before, after
 
 
+def counted(image: Image | None) -> bool:
+    """Whether an item image counts: it exists and is not one's own engagement (``own``)."""
+    return image is not None and not image.get("own")
+
+
 def presence(name: str) -> Callable[[Change], Deltas]:
-    """The item's existence counts: +1 when it appears, -1 when it goes."""
+    """The item's existence counts: +1 when it appears, -1 when it goes (an image marked
+    ``own`` is as if absent)."""
 
     def deltas(change: Change) -> Deltas:
-        if change.event_name == "INSERT":
-            return {name: 1}
-        if change.event_name == "REMOVE":
-            return {name: -1}
-        return {}
+        before, after = _before_after(change)
+        moved = int(counted(after)) - int(counted(before))
+        return {name: moved} if moved else {}
 
     return deltas
 
 
 def usage(change: Change) -> Deltas:
     """Views and copies are events: only the INSERT counts; their TTL expiry is no un-view."""
-    if change.event_name != "INSERT":
+    if change.event_name != "INSERT" or not counted(change.image):
         return {}
     kind = change.image.get("kind")
     return {"views": 1} if kind == "view" else {"copies": 1} if kind == "copy" else {}
@@ -75,19 +86,30 @@ def _score(image: Image | None) -> int | None:
     return score
 
 
+def _is_guest(image: Image) -> bool:
+    return str(image.get("rater", "")).startswith("g:")
+
+
 def rating(change: Change) -> Deltas:
-    """Count, sum and per-score breakdown from the old and the new score."""
-    before, after = _score(change.old), _score(change.new)
-    if change.event_name == "INSERT":
-        before = None
-    if change.event_name == "REMOVE":
-        after = None
+    """Count, sum and per-score breakdown from the old and the new image's score; guests'
+    ratings also count apart (``guestRatingCount``, ``guestRatingSum``); an image marked
+    ``own`` (the owner's rating of their own prompt) counts nowhere."""
+    before, after = _before_after(change)
     deltas: Deltas = {}
-    for score, sign in ((before, -1), (after, 1)):
-        if score is not None:
-            deltas["ratingCount"] = deltas.get("ratingCount", 0) + sign
-            deltas["ratingSum"] = deltas.get("ratingSum", 0) + sign * score
-            deltas[f"rating{score}"] = deltas.get(f"rating{score}", 0) + sign
+
+    def add(name: str, value: int) -> None:
+        deltas[name] = deltas.get(name, 0) + value
+
+    for image, sign in ((before, -1), (after, 1)):
+        score = _score(image) if counted(image) else None
+        if image is None or score is None:
+            continue
+        add("ratingCount", sign)
+        add("ratingSum", sign * score)
+        add(f"rating{score}", sign)
+        if _is_guest(image):
+            add("guestRatingCount", sign)
+            add("guestRatingSum", sign * score)
     return {name: value for name, value in deltas.items() if value}
 
 

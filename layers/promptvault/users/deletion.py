@@ -40,7 +40,7 @@ ERASED: dict[str, str] = {
     "User": "the profile, last, in one transaction with the guards",
     "Guard": "with the profile: the email guard deleted; the username guard replaced by a "
     "hold that keeps only the name and its expiry (TTL, USERNAME_HOLD_DAYS), no user id or "
-    "email, refused to sign-ups until then",
+    "email, refused to sign-ups until then; guest-source guards name no one and expire daily",
     "ApiKey": "GSI1 APIKEYS#<uid>",
     "Follow": "PK USER#<uid> FOLLOWS# (whom they follow) and GSI1 FOLLOWERS#<uid>",
     "Bookmark": "GSI1 BOOKMARKS#<uid>",
@@ -48,7 +48,8 @@ ERASED: dict[str, str] = {
     "with each prompt",
     "Prompt": "GSI1 OWNER#<uid>, through the prompt service's delete",
     "Version": "with each prompt",
-    "Slug": "with each prompt",
+    "Slug": "with each prompt: the guard (it copies the owner's id) becomes a tombstone that "
+    "keeps only the slug and deletedAt, so the slug is never given again (issue 16, finding 7)",
     "Fork": "with each fork's head (the reverse link on the original), and a deleted "
     "original's links with it",
     "Stats": "with each prompt, in its delete transaction (it carries the owner's id)",

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import base64
 import importlib
+import json
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from promptvault.catalogue import Route, by_function, function_module
 from promptvault.core.caller import Caller, bind_caller, unbind_caller
-from promptvault.core.errors import DomainError, PayloadTooLarge
+from promptvault.core.errors import BadRequest, DomainError, PayloadTooLarge, ValidationFailed
 from promptvault.web.envelope import JSON, error_body, error_response
 from promptvault.web.responses import Endpoint
 
@@ -50,6 +54,12 @@ def make_resolver() -> APIGatewayHttpResolver:
     def _invalid(exc: RequestValidationError) -> Response[str]:
         metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
         return _validation_response(exc)
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _not_json(_exc: RequestUnsupportedContentType) -> Response[str]:
+        # _one_json_object refuses these first; this keeps a missed case a 400, never a 500
+        metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
+        return Response(400, JSON, error_body("BAD_REQUEST", _NOT_JSON, [_CONTENT_TYPE]))
 
     @app.exception_handler(DomainError)
     def _domain(exc: DomainError) -> Response[str]:
@@ -95,6 +105,57 @@ def _body_size(event: dict[str, Any]) -> int:
     return len(body.encode())
 
 
+_NOT_JSON = "Send the body as JSON, with 'Content-Type: application/json'"
+_CONTENT_TYPE = {"field": "Content-Type", "message": "must be application/json"}
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValidationFailed(
+                "The request is not valid",
+                [{"field": "body", "message": f"must not repeat the key {key!r}"}],
+            )
+        seen[key] = value
+    return seen
+
+
+def _one_json_object(event: dict[str, Any]) -> dict[str, Any]:
+    """One body, one resource (docs/security.md, finding 11), for a route that takes a body.
+
+    Powertools would validate a JSON array's first element as the body and drop the rest, so
+    anything but one JSON object is refused here, before the resolver runs: another media type
+    is 400 (as are invalid JSON and nesting too deep to parse), an array or a scalar is 422,
+    and so is a repeated key, which would keep only its last value. A missing body is left to
+    the resolver, which names it. Returns the event to resolve, its Content-Type spelt in lower
+    case where it was not (the resolver compares it case-sensitively).
+    """
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    content_type = headers.get("content-type", "")
+    media, _, parameters = content_type.partition(";")
+    if media.strip().lower() not in {"", JSON}:
+        raise BadRequest(_NOT_JSON, [_CONTENT_TYPE])
+    body = event.get("body")
+    if body is None or body == "":
+        return event
+    try:
+        text = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body
+        value = json.loads(text, object_pairs_hook=_unique_keys)
+    except RecursionError:
+        raise BadRequest("The body is nested too deeply") from None
+    except ValueError:  # not JSON, not UTF-8, or not base64
+        raise BadRequest("The body is not valid JSON") from None
+    if not isinstance(value, dict):
+        detail = {"field": "body", "message": "must be one JSON object, not an array or a value"}
+        raise ValidationFailed("The request is not valid", [detail])
+    if media and not content_type.startswith(JSON):
+        others = {k: v for k, v in headers.items() if k != "content-type"}
+        spelled = JSON + (f";{parameters}" if parameters else "")
+        event = {**event, "headers": {**others, "content-type": spelled}}
+    return event
+
+
 def _caller_for(route: Route, event: dict[str, Any]) -> Caller | None:
     if route.auth == "public":
         return None
@@ -132,6 +193,7 @@ def build_handler(function: str) -> Any:
     route = by_function()[function]
     resolver = make_resolver()
     register(resolver, route)
+    takes_body = endpoint_of(route).takes_body
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         try:
@@ -141,6 +203,12 @@ def build_handler(function: str) -> Any:
             _limit(route, caller, event)
         except DomainError as exc:
             return _refusal(exc)
+        if takes_body:
+            try:
+                event = _one_json_object(event)
+            except DomainError as exc:
+                metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
+                return _refusal(exc)
         token = bind_caller(caller)
         try:
             return resolver.resolve(event, context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -58,9 +59,10 @@ def no_content() -> Response[str]:
 
 
 _ERRORS = {
-    400: "Bad request (invalid JSON, bad cursor)",
+    400: "Bad request (a body that is not JSON, a bad cursor or header)",
     401: "Missing or invalid credentials",
     404: "Not found (or not visible to the caller)",
+    410: "Gone: a deleted prompt's slug (never given to another prompt)",
     413: "Body too large",
     422: "Validation error",
 }
@@ -96,3 +98,10 @@ class Endpoint:
     @property
     def responses(self) -> dict[int, Any]:
         return documented(self.model, self.status, errors=self.errors)
+
+    @property
+    def takes_body(self) -> bool:
+        """Whether the route reads a JSON body: its function has a ``body`` parameter (the
+        resolver validates the body against that parameter's model and otherwise never parses
+        it). promptvault.web.handler_factory refuses what is not one JSON object before that."""
+        return "body" in inspect.signature(self.handle).parameters
