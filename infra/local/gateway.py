@@ -125,8 +125,14 @@ class Gateway:
     def _docs(self, request: HttpRequest) -> HttpResponse:
         if "format=json" in request.query:
             return _json(200, self.openapi)
-        html = swagger.page(self.openapi).encode("utf-8")
-        return HttpResponse(200, [("Content-Type", "text/html; charset=utf-8")], html)
+        html = swagger.page(self.openapi)
+        headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Security-Policy", swagger.content_security_policy(html)),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "no-referrer"),
+        ]
+        return HttpResponse(200, headers, html.encode("utf-8"))
 
     def _invoke(self, match: Match, request: HttpRequest) -> HttpResponse:
         route = match.route

@@ -39,6 +39,41 @@ def test_docs_serves_swagger_ui_without_a_cdn(http: httpx.Client):
     assert len(script.content) > 100_000
 
 
+def test_the_docs_page_has_a_content_security_policy_that_allows_only_itself(
+    http: httpx.Client,
+):
+    import base64
+    import hashlib
+    import re
+
+    page = http.get("/docs")
+    policy = page.headers["content-security-policy"]
+
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == "'none'"
+    inline = re.findall(r"<script>(.*?)</script>", page.text, re.DOTALL)
+    assert inline  # the page's own script runs by its hash, nothing else inline
+    digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
+    assert directives["script-src"] == f"'self' 'sha256-{digest}'"
+    assert "unsafe-inline" not in directives["script-src"]
+    assert directives["connect-src"] == "'self'"  # "Try it out" calls this same origin
+    assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_api_answers_carry_the_security_headers_locally_too(http: httpx.Client):
+    listing = http.get("/v1/prompts")
+    refused = http.get("/v1/users/me", headers={"Authorization": "Bearer nope"})
+
+    for response in (listing, refused):
+        assert response.headers["strict-transport-security"] == (
+            "max-age=63072000; includeSubDomains"
+        )
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "no-referrer"
+    assert refused.status_code == 401
+    assert refused.headers["cache-control"] == "no-store"
+
+
 def test_outbox_lists_what_was_sent_through_ses(http: httpx.Client, local_stage: LocalStage):
     message = EmailMessage()
     message["From"] = "PromptVault <noreply@promptvault.local>"

@@ -1,4 +1,4 @@
-"""Rate limits: per identity and action, fixed windows in DynamoDB, 429 with Retry-After.
+"""Rate limits: per person and action, sliding windows in DynamoDB, 429 with Retry-After.
 
 These tests switch the limits on (the "test" stage has them off) and send each request from
 an address of its own, so other tests' counts never mix in.
@@ -15,11 +15,12 @@ from typing import Any
 
 import pytest
 
-from promptvault.data.models import RateCounterItem
-from promptvault.ratelimit.counter import TooManyRequests, hit
+from promptvault.data.transactions import table_connection
+from promptvault.ratelimit.counter import STEPS, TooManyRequests, hit, slot
 from promptvault.ratelimit.limits import DEFAULTS, Limit, limits_for, parse
 from tests.support.api import FakeContext, Reply, event, match
 from tests.support.factories import PASSWORD, User, prompt_body, sign_up
+from tests.support.identity import api_key
 from tests.support.ratelimits import GENEROUS, enforced
 
 
@@ -75,7 +76,7 @@ def test_sign_in_is_limited_to_5_a_minute_per_account_then_429_with_retry_after(
     assert statuses == [401] * 5
     assert refused.status == 429, refused.body
     assert refused.body["error"]["code"] == "RATE_LIMITED"
-    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60 + 6  # the window end + a slice
 
 
 def test_one_address_can_sign_in_many_accounts_up_to_its_looser_limit():
@@ -97,7 +98,8 @@ def test_prompt_creation_is_limited_to_10_an_hour_per_user(user, seeds):
 
     assert [r.status for r in created] == [201] * 10
     assert eleventh.status == 429
-    assert 1 <= int(eleventh.headers["Retry-After"]) <= 3600
+    # up to the window's end plus one slice (a tenth of it): see ratelimit/counter.py
+    assert 1 <= int(eleventh.headers["Retry-After"]) <= 3600 + 360
 
 
 def test_a_fork_counts_as_prompt_creation(user, seeds):
@@ -137,22 +139,105 @@ def test_anonymous_callers_are_limited_per_address():
     assert elsewhere == 200
 
 
-def test_a_refused_request_is_not_counted_and_the_window_expires_by_ttl():
+WINDOW_START = 1_800_000_000.0 - 1_800_000_000.0 % 60  # a minute boundary, far ahead
+
+
+def burst(identity: str, limit: Limit, at: float) -> int:
+    """Requests sent at ``at`` until the first refusal: how many passed."""
+    passed = 0
+    while True:
+        try:
+            hit(identity, "general", limit, at)
+        except TooManyRequests:
+            return passed
+        passed += 1
+
+
+def stored(identity: str) -> dict[str, Any]:
+    answer = table_connection().get_item(f"RATE#{identity}", "general")
+    return {name: value.get("N", value.get("S")) for name, value in answer["Item"].items()}
+
+
+def test_the_limit_th_request_passes_the_next_is_refused_and_not_counted():
     identity = f"test:{uuid.uuid4().hex}"
     limit = Limit(2, 60)
-    now = 1_800_000_000.0
+    now = WINDOW_START + 10
 
     counts = [hit(identity, "general", limit, now) for _ in range(2)]
     with pytest.raises(TooManyRequests) as refused:
         hit(identity, "general", limit, now + 30)
 
-    item = RateCounterItem.get(f"RATE#{identity}", f"general#{int(now // 60) * 60}")
+    item = stored(identity)
     assert counts == [1, 2]
-    assert item.hits == 2
-    assert refused.value.retry_after == 60 - int(now % 60) - 30
-    assert item.expires_at is not None
-    assert item.expires_at.timestamp() == int(now // 60) * 60 + 60 + 60
-    assert hit(identity, "general", limit, now + 60) == 1  # the next window starts at zero
+    assert int(item[slot(int(now // 60), 0)]) == 2 * STEPS  # the refusal did not count
+    # Still 2 in the window until it ends; from the next one's second slice (6 s in) the
+    # previous window weighs 0.9 x 2 = 1.8 < 2: one more may pass.
+    assert refused.value.retry_after == 60 - 40 + 6
+    assert int(item["expiresAt"]) == WINDOW_START + 120  # TTL: the end of the next window
+
+
+def test_a_burst_across_a_window_edge_is_held_to_the_weighted_estimate():
+    """Fixed windows let 10 through at 0:59 and 10 more at 1:00: 20 in a second. Sliding,
+    the previous window's 10 weigh (1 - j/10) in slice j of the next (rounded to the slice
+    start, so never more than the exact approximation lets through)."""
+    identity = f"test:{uuid.uuid4().hex}"
+    limit = Limit(10, 60)
+
+    at_the_end = burst(identity, limit, WINDOW_START + 59.5)
+    at_the_start = burst(identity, limit, WINDOW_START + 60.5)  # weight 1.0: 10 + 0 >= 10
+    a_quarter_in = burst(identity, limit, WINDOW_START + 75)  # slice 2, weight 0.8: 8 + 2
+    halfway = burst(identity, limit, WINDOW_START + 90)  # weight 0.5: 5 + 5
+
+    assert (at_the_end, at_the_start, a_quarter_in, halfway) == (10, 0, 2, 3)
+    # In the 31 s from 0:59.5 to 1:30: 15 requests, where fixed windows allowed 20 in 1 s.
+    # (The exact approximation at 1:15, weight 0.75, would have let 3 through, not 2.)
+    assert at_the_end + at_the_start + a_quarter_in + halfway == 15
+    # The window after an idle one starts from zero: nothing of 0:00-0:59 counts at 2:00.
+    assert burst(identity, limit, WINDOW_START + 120.5) == 10 - 5
+
+
+def test_a_window_with_no_requests_before_it_starts_at_zero_and_an_expired_item_is_renewed():
+    identity = f"test:{uuid.uuid4().hex}"
+    limit = Limit(3, 60)
+
+    assert burst(identity, limit, WINDOW_START + 1) == 3
+    assert burst(identity, limit, WINDOW_START + 180) == 3  # two windows later: expired
+
+    item = stored(identity)
+    window = int((WINDOW_START + 180) // 60)
+    assert sorted(name for name in item if name[1:2].isdigit()) == sorted(
+        [slot(window, j) for j in range(STEPS)] + [slot(window + 1, j) for j in range(STEPS)]
+    )  # the renewal replaced the item: nothing of the old windows is left
+
+
+def mine(credential: str) -> int:
+    """The caller's own prompts (any credential of a person), each from an address of its own."""
+    return send("GET", "/v1/users/me/prompts", token=credential, ip=fresh_ip()).status
+
+
+def test_twenty_keys_of_one_person_share_one_budget(user):
+    keys = [api_key(user)["key"] for _ in range(20)]
+    with enforced({**GENEROUS, "general": Limit(20, 60)}):
+        spent = [mine(key) for key in keys]
+        over = [mine(key) for key in keys[:3]]
+        own_token = mine(user.token)
+
+    assert spent == [200] * 20
+    assert over == [429] * 3
+    assert own_token == 429
+
+
+def test_a_token_and_a_key_of_one_person_share_one_budget(user):
+    key = api_key(user)["key"]
+    with enforced({**GENEROUS, "general": Limit(4, 60)}):
+        statuses = [
+            send("GET", "/v1/users/me/prompts", token=credential, ip=fresh_ip()).status
+            for credential in (user.token, key, user.token, key, key, user.token)
+        ]
+        stranger = send("GET", "/v1/users/me/prompts", token=api_key(sign_up())["key"]).status
+
+    assert statuses == [200, 200, 200, 200, 429, 429]
+    assert stranger == 200
 
 
 def test_the_seed_numbers_and_per_stage_overrides():

@@ -334,7 +334,9 @@ class FollowItem(Item, discriminator="Follow"):
 
 
 class RateCounterItem(Item, discriminator="RateCounter"):
-    """PK=RATE#<identity>, SK=<action>#<window start>: one fixed window's count (TTL)."""
+    """PK=RATE#<identity>, SK=<bucket>: a sliding-window counter (TTL). Its estimate
+    attributes are named by window (``e<window>_<slice>``, see ratelimit/counter.py), so
+    they are written below the model; ``count`` is the former fixed windows' field."""
 
     hits = IntegerAttribute(null=True, attr_name="count")
 

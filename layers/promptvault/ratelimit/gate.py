@@ -1,6 +1,7 @@
 """The rate-limit check every function runs after authentication and before its route.
 
-Identity: the API key, else the signed-in user, else the client IP. The "auth" action also
+Identity: the person (the signed-in user, or the owner of the API key: every key of one
+person and their token share one budget), else the client IP. The "auth" action also
 counts against the account being signed into (the email in the body) so a password can't be
 guessed from many addresses, and against the IP more loosely.
 """
@@ -21,8 +22,7 @@ def client_ip(event: dict[str, Any]) -> str:
 
 
 def identity_of(caller: Caller | None, event: dict[str, Any]) -> str:
-    if caller is not None and caller.key_id is not None:
-        return f"key:{caller.key_id}"
+    # A key counts against its owner: twenty keys must not buy twenty-one budgets.
     if caller is not None:
         return f"user:{caller.user_id}"
     return f"ip:{client_ip(event)}"

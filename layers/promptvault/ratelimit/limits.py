@@ -1,7 +1,8 @@
 """Rate limits: the one table of numbers, per stage. Standard library only.
 
-A limit is ``requests`` per fixed window of ``seconds``, counted per identity (user, API key,
-or client IP for anonymous callers) and per bucket. The catalogue names each route's action;
+A limit is ``requests`` per sliding window of ``seconds`` (counter.py), counted per identity
+(the person, whether by token or by any of their API keys; the client IP for anonymous
+callers) and per bucket. The catalogue names each route's action;
 ``buckets_for`` turns an action into the buckets it counts against.
 """
 

@@ -24,7 +24,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from promptvault.catalogue import Route, by_function, function_module
 from promptvault.core.caller import Caller, bind_caller, unbind_caller
 from promptvault.core.errors import BadRequest, DomainError, PayloadTooLarge, ValidationFailed
-from promptvault.web.envelope import JSON, error_body, error_response
+from promptvault.web.envelope import JSON, error_body, error_response, with_security_headers
 from promptvault.web.responses import Endpoint
 
 logger = Logger(service="promptvault")
@@ -181,6 +181,10 @@ def _limit(route: Route, caller: Caller | None, event: dict[str, Any]) -> None:
         check(route, caller, event)
 
 
+def _credentialed(event: dict[str, Any]) -> bool:
+    return any(name.lower() == "authorization" for name in event.get("headers") or {})
+
+
 def _refusal(exc: DomainError) -> dict[str, Any]:
     response = error_response(exc.status, exc.code, exc.message, exc.details)
     retry_after = getattr(exc, "retry_after", None)
@@ -196,6 +200,10 @@ def build_handler(function: str) -> Any:
     takes_body = endpoint_of(route).takes_body
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        # Every answer, the resolver's and the refusals before it, gets the security headers.
+        return with_security_headers(answer(event, context), _credentialed(event))
+
+    def answer(event: dict[str, Any], context: Any) -> dict[str, Any]:
         try:
             if _body_size(event) > route.max_body_bytes:
                 raise PayloadTooLarge(f"The body exceeds {route.max_body_bytes} bytes")
