@@ -20,8 +20,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.local_account import signed_in
+from bench.local_run import run_module, signed_in
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV = ROOT.parent / "shared" / "data" / "prompts-chat.csv"
@@ -185,27 +183,10 @@ def run(
             "SEARCH_INDEX_DIR": index_dir,
             "POWERTOOLS_LOG_LEVEL": "WARNING",
         }
-        argv = [sys.executable, "-m", "bench.local_writes", ",".join(map(str, sizes))]
-        argv += [str(samples)] + (["--unpatched"] if unpatched else [])
-        process = subprocess.Popen(
-            argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=None, text=True
-        )
+        args = [",".join(map(str, sizes)), str(samples)] + (["--unpatched"] if unpatched else [])
         # Generous: ~20 creates/s when patched; the unpatched run slows down as it fills.
         budget = 600 + max(sizes) * (2.0 if unpatched else 0.1)
-        try:
-            out, _ = process.communicate(timeout=budget)
-        except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGINT)
-            try:
-                out, _ = process.communicate(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                out, _ = process.communicate()
-            raise RuntimeError("local_writes timed out") from None
-    if process.returncode != 0:
-        raise RuntimeError(f"local_writes failed ({process.returncode})")
-    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
-    return result
+        return run_module("bench.local_writes", args, env, budget, keep_stderr=False)
 
 
 def local_writes_table(section: dict[str, Any] | None, before: dict[str, Any] | None) -> str:

@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
-from bench.local_account import signed_in
+from bench.local_run import run_module, signed_in
 
-ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = 40
 POLL_SECONDS = 0.02
 TIMEOUT_SECONDS = 5.0
@@ -100,28 +96,8 @@ def _measure(prompts: int) -> dict[str, Any]:
 def run(prompts: int = PROMPTS) -> dict[str, Any]:
     """Measure in a subprocess; SIGINT it (then kill) if it outlives its budget."""
     env = {**os.environ, "RATE_LIMITS": RATE_LIMITS, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.search_after_write", str(prompts)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        out, err = process.communicate(timeout=120 + prompts * (TIMEOUT_SECONDS + 1))
-    except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGINT)
-        try:
-            out, err = process.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            out, err = process.communicate()
-        raise RuntimeError(f"search_after_write timed out:\n{err[-4000:]}") from None
-    if process.returncode != 0:
-        raise RuntimeError(f"search_after_write failed ({process.returncode}):\n{err[-4000:]}")
-    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
-    return result
+    budget = 120 + prompts * (TIMEOUT_SECONDS + 1)
+    return run_module("bench.search_after_write", [str(prompts)], env, budget, keep_stderr=True)
 
 
 def search_after_write_table(section: dict[str, Any]) -> str:

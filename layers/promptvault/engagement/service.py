@@ -245,7 +245,7 @@ def fork(caller: Caller, id_or_slug: str, body: ForkIn) -> PromptItem:
                 fork_id=fork.prompt_id,
                 owner_id=caller.user_id,
                 created_at=fork.created_at,
-                own=True if caller.user_id == original.owner_id else None,  # finding 8
+                own=True if mine else None,  # counted nowhere (finding 8)
             )
         ]
 
@@ -274,6 +274,6 @@ def forks(
             continue
         head, stats = found[link.fork_id]
         mine = caller is not None and caller.user_id == head.owner_id
-        if mine or (head.visibility == "public" and head.status == "published"):
+        if mine or prompts.is_listed(head):
             listed.append((head, stats))
     return listed, page_meta(last, scope)

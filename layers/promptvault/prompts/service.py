@@ -98,7 +98,7 @@ def is_listed(head: PromptItem) -> bool:
 def _index_keys(head: PromptItem) -> None:
     head.gsi1pk = f"OWNER#{head.owner_id}"
     head.gsi1sk = f"{head.created_at}#{head.prompt_id}"
-    listed = head.visibility == "public" and head.status == "published"
+    listed = is_listed(head)
     head.gsi2pk = repo.FEED_KEY if listed else None
     head.gsi2sk = f"{head.created_at}#{head.prompt_id}" if listed else None
 

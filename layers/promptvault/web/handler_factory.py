@@ -121,7 +121,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
-def _one_json_object(event: dict[str, Any]) -> dict[str, Any]:
+def _one_json_object(event: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
     """One body, one resource (docs/security.md, finding 11), for a route that takes a body.
 
     Powertools would validate a JSON array's first element as the body and drop the rest, so
@@ -129,9 +129,9 @@ def _one_json_object(event: dict[str, Any]) -> dict[str, Any]:
     is 400 (as are invalid JSON and nesting too deep to parse), an array or a scalar is 422,
     and so is a repeated key, which would keep only its last value. A missing body is left to
     the resolver, which names it. Returns the event to resolve, its Content-Type spelt in lower
-    case where it was not (the resolver compares it case-sensitively).
+    case where it was not (the resolver compares it case-sensitively). ``headers``: the
+    event's, names in lower case.
     """
-    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     content_type = headers.get("content-type", "")
     media, _, parameters = content_type.partition(";")
     if media.strip().lower() not in {"", JSON}:
@@ -156,10 +156,9 @@ def _one_json_object(event: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
-def _caller_for(route: Route, event: dict[str, Any]) -> Caller | None:
+def _caller_for(route: Route, headers: dict[str, str]) -> Caller | None:
     if route.auth == "public":
         return None
-    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     authorization = headers.get("authorization")
     if authorization is None and route.auth == "user":
         from promptvault.core.errors import Unauthorized
@@ -181,10 +180,6 @@ def _limit(route: Route, caller: Caller | None, event: dict[str, Any]) -> None:
         check(route, caller, event)
 
 
-def _credentialed(event: dict[str, Any]) -> bool:
-    return any(name.lower() == "authorization" for name in event.get("headers") or {})
-
-
 def _refusal(exc: DomainError) -> dict[str, Any]:
     response = error_response(exc.status, exc.code, exc.message, exc.details)
     retry_after = getattr(exc, "retry_after", None)
@@ -200,20 +195,22 @@ def build_handler(function: str) -> Any:
     takes_body = endpoint_of(route).takes_body
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
         # Every answer, the resolver's and the refusals before it, gets the security headers.
-        return with_security_headers(answer(event, context), _credentialed(event))
+        credentialed = "authorization" in headers
+        return with_security_headers(answer(event, headers, context), credentialed)
 
-    def answer(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    def answer(event: dict[str, Any], headers: dict[str, str], context: Any) -> dict[str, Any]:
         try:
             if _body_size(event) > route.max_body_bytes:
                 raise PayloadTooLarge(f"The body exceeds {route.max_body_bytes} bytes")
-            caller = _caller_for(route, event)
+            caller = _caller_for(route, headers)
             _limit(route, caller, event)
         except DomainError as exc:
             return _refusal(exc)
         if takes_body:
             try:
-                event = _one_json_object(event)
+                event = _one_json_object(event, headers)
             except DomainError as exc:
                 metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
                 return _refusal(exc)
