@@ -27,6 +27,8 @@ SECTIONS = (
     "search_after_write",
     "local_writes",
     "local_writes_before",
+    "load",
+    "cost",
 )
 # Measured only when asked for (--only): moto as released slows down by the minute.
 ON_REQUEST = ("local_writes_before",)
@@ -102,6 +104,16 @@ def print_tables(sections: dict[str, Any]) -> None:
         from bench.search_after_write import search_after_write_table
 
         print(search_after_write_table(sections["search_after_write"]))
+        print()
+    if "cost" in sections:
+        from bench.cost import print_table as print_cost
+
+        print_cost(sections["cost"])
+        print()
+    if "load" in sections:
+        from bench.load import load_table
+
+        print(load_table(sections["load"]))
         print()
     if "local_writes" in sections or "local_writes_before" in sections:
         from bench.local_writes import local_writes_table
@@ -201,6 +213,21 @@ def main(argv: list[str] | None = None) -> int:
         )
         sections["search_after_write"] = search_after_write.run()
 
+    if "cost" in wanted:
+        from bench import cost
+
+        print("cost: request units and warm durations of the mix ...", file=sys.stderr, flush=True)
+        sections["cost"] = cost.run()
+    if "load" in wanted:
+        from bench import load
+
+        print(
+            f"load: {load.BENCH['users']} simulated clients for {load.BENCH['seconds']} s on the "
+            "local runtime, then the invariants ...",
+            file=sys.stderr,
+            flush=True,
+        )
+        sections["load"] = load.run(**load.BENCH)
     if "local_writes_before" in wanted:
         from bench import local_writes
 
@@ -239,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             ("search", "meets_goal"),
             ("search_after_write", "meets_goal"),
             ("local_writes", "meets_goal"),
+            ("load", "ok"),
         )
         if name in sections and not sections[name][key]
     ]

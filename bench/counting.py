@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import weakref
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,28 +21,47 @@ from botocore.client import BaseClient
 from botocore.session import Session
 
 _HOOK_ID = "promptvault-bench-call-counter"
+_ANSWER_HOOK_ID = "promptvault-bench-answer-listener"  # unique ids are per emitter, not per event
+
+# Told of every call: the operation model and the request botocore is about to send (its
+# ``body`` holds the serialized parameters), e.g. to record what each call touched.
+Listener = Callable[[Any, dict[str, Any]], None]
+# Told of every answer: the operation model and the parsed response (``after-call``).
+AnswerListener = Callable[[Any, dict[str, Any]], None]
 
 
 class CallCounter:
     """API calls by operation name (``GetItem``, ``InitiateAuth``) since the last ``reset``."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, listener: Listener | None = None, answers: AnswerListener | None = None
+    ) -> None:
         self.calls: Counter[str] = Counter()
         self._clients: weakref.WeakSet[BaseClient] = weakref.WeakSet()
+        self._listener = listener
+        self._answers = answers
 
-    def _on_call(self, model: Any, **_: Any) -> None:
+    def _on_call(self, model: Any, params: dict[str, Any], **_: Any) -> None:
         self.calls[model.name] += 1
+        if self._listener is not None:
+            self._listener(model, params)
         # None: botocore goes on and makes the call.
+
+    def _on_answer(self, model: Any, parsed: dict[str, Any], **_: Any) -> None:
+        if self._answers is not None:
+            self._answers(model, parsed)
 
     def attach(self, client: BaseClient) -> None:
         if client in self._clients:
             return
         client.meta.events.register("before-call", self._on_call, unique_id=_HOOK_ID)
+        client.meta.events.register("after-call", self._on_answer, unique_id=_ANSWER_HOOK_ID)
         self._clients.add(client)
 
     def detach_all(self) -> None:
         for client in list(self._clients):
             client.meta.events.unregister("before-call", unique_id=_HOOK_ID)
+            client.meta.events.unregister("after-call", unique_id=_ANSWER_HOOK_ID)
         self._clients = weakref.WeakSet()
 
     def reset(self) -> None:
@@ -53,8 +72,10 @@ class CallCounter:
 
 
 @contextmanager
-def counting_aws_calls() -> Iterator[CallCounter]:
-    counter = CallCounter()
+def counting_aws_calls(
+    listener: Listener | None = None, answers: AnswerListener | None = None
+) -> Iterator[CallCounter]:
+    counter = CallCounter(listener, answers)
     original = Session.create_client
 
     def create_client(self: Session, *args: Any, **kwargs: Any) -> Any:
