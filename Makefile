@@ -8,8 +8,9 @@ UV := $(shell command -v uv 2>/dev/null || echo $(UV_BIN)/uv)
 PY := .venv/bin/python
 STAGE ?= dev
 PORT ?= 3000
+SEARCH ?= tantivy
 
-.PHONY: help install run test lint format unit bench synth deploy openapi reindex clean cdk-cli
+.PHONY: help install run test lint format unit bench synth deploy openapi reindex smoke clean cdk-cli
 
 help:
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -23,8 +24,8 @@ $(UV):
 
 install: .venv/.synced ## install Python, dependencies and tools (idempotent)
 
-run: install ## start the whole product locally on 127.0.0.1:$(PORT)
-	PORT=$(PORT) $(PY) -m infra.local
+run: install ## start the whole product locally on 127.0.0.1:$(PORT) (SEARCH=tantivy|opensearch)
+	PORT=$(PORT) SEARCH=$(SEARCH) $(PY) -m infra.local
 
 lint: install ## ruff (lint + format check) and mypy
 	$(PY) -m ruff check .
@@ -61,6 +62,9 @@ deploy: install cdk-cli ## deploy STAGE's stacks with `cdk deploy` (needs AWS cr
 
 reindex: install ## rebuild the search index from the table (TABLE_NAME, DYNAMODB_ENDPOINT, SEARCH_*)
 	$(PY) -m promptvault.streams.reindex
+
+smoke: install ## after a deploy: create, read, search, delete one prompt at URL (SMOKE_API_KEY)
+	$(PY) -m infra.smoke --stage $(STAGE) --url "$(URL)"
 
 openapi: install ## regenerate docs/openapi.json from the catalogue and the route modules
 	$(PY) -m infra.openapi > docs/openapi.json

@@ -80,6 +80,30 @@ MINIMUM: dict[str, dict[str, int]] = {
         "UpdateItem": 1,
     },
     "GET /v1/prompts/{id}/diff": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
+    # --- labels (issue 13): head + labels item in one BatchGetItem (ownership, where each
+    # label points), then the labels item and the move's history entry written together on
+    # the condition that no other move got in (and that the head still exists)
+    "PUT /v1/prompts/{id}/labels/{label}": {
+        "BatchGetItem": 1,
+        "GetItem": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
+    "DELETE /v1/prompts/{id}/labels/{label}": {
+        "BatchGetItem": 1,
+        "GetItem": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
+    "GET /v1/prompts/{id}/labels": {"BatchGetItem": 1, "UpdateItem": 1},
+    # the head (visibility), then one Query of the label's history items
+    "GET /v1/prompts/{id}/labels/{label}/history": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    # head + labels (which version, may the caller read it), then the version
+    "POST /v1/prompts/{id}/render": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
+    "GET /v1/prompts/{id}?label=production": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
+    # the head and the labels item decide the version and its ETag: a client that holds it
+    # gets 304 from that one read (and the rate limiter's count), the version is never read
+    "GET /v1/prompts/{id}?label=production (304)": {"BatchGetItem": 1, "UpdateItem": 1},
     # reference data: no AWS call and no rate limit (served from the layer, cacheable)
     "GET /v1/categories": {},
     "GET /v1/models": {},
@@ -177,6 +201,7 @@ MINIMUM: dict[str, dict[str, int]] = {
     },
     # reads nothing from the table; the index (tantivy here) is not an AWS call
     "trigger stream_indexer (a stats change)": {},
+    "trigger stream_indexer (a prompt deleted)": {},
 }
 
 # Endpoints whose observed calls exceed MINIMUM because of the product code: label -> why.
@@ -202,6 +227,19 @@ VARIANTS: dict[str, tuple[str, str, int, dict[str, int]]] = {
         202,
         {"GetItem": 2, "UpdateItem": 1},
     ),
+    # a moderator made admin: the group they leave is removed, the new one added
+    "PUT /v1/admin/users/{username}/role (a moderator made admin)": (
+        "admin_user_role",
+        "role-change",
+        200,
+        {
+            "AdminAddUserToGroup": 1,
+            "AdminListGroupsForUser": 1,
+            "AdminRemoveUserFromGroup": 1,
+            "GetItem": 3,
+            "UpdateItem": 1,
+        },
+    ),
 }
 
 
@@ -219,6 +257,15 @@ def variant_request(label: str, world: Any) -> Any:
         return Request("PUT", f"{path}/rating", {"score": 4, "guestId": f"bench-{uuid.uuid4()}"})
     if kind == "own-view":
         return Request("POST", f"{path}/views", token=world.owner.token)
+    if kind == "role-change":
+        from bench.scenarios import sign_in_admin
+        from tests.support.api import call
+        from tests.support.factories import sign_up
+
+        admin, someone = sign_in_admin(world), sign_up()
+        role = f"/v1/admin/users/{someone.username}/role"
+        assert call("PUT", role, {"role": "moderator"}, token=admin.token).status == 200
+        return Request("PUT", role, {"role": "admin"}, token=admin.token)
     raise ValueError(label)
 
 

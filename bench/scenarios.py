@@ -200,6 +200,72 @@ def _diff(world: World) -> Request:
     return Request("GET", f"/v1/prompts/{world.prompt['id']}/diff", query={"from": "1", "to": "2"})
 
 
+# --- labels, fetch by label, rendering (issue 13) ----------------------------------------------
+
+
+def _labelled(world: World, label: str = "production", version: int = 1) -> str:
+    """The world's prompt with ``label`` on ``version`` (idempotent), its path."""
+    path = f"/v1/prompts/{world.prompt['id']}"
+    moved = call("PUT", f"{path}/labels/{label}", {"version": version}, token=world.owner.token)
+    assert moved.status == 200, moved.body
+    return path
+
+
+def _label_set(world: World) -> Request:
+    prompt = two_version_prompt(world.owner)
+    path = f"/v1/prompts/{prompt['id']}/labels/production"
+    return Request("PUT", path, {"version": 1}, token=world.owner.token)
+
+
+def _label_delete(world: World) -> Request:
+    prompt = two_version_prompt(world.owner)
+    path = f"/v1/prompts/{prompt['id']}/labels/production"
+    assert call("PUT", path, {"version": 1}, token=world.owner.token).status == 200
+    return Request("DELETE", path, token=world.owner.token)
+
+
+def _labels(world: World) -> Request:
+    return Request("GET", f"{_labelled(world)}/labels")
+
+
+def _label_history(world: World) -> Request:
+    return Request("GET", f"{_labelled(world)}/labels/production/history")
+
+
+def _render(world: World) -> Request:
+    body = {"variables": {"topic": "the launch"}, "label": "production"}
+    return Request("POST", f"{_labelled(world)}/render", body)
+
+
+def _get_by_label(world: World) -> Request:
+    return Request("GET", _labelled(world), query={"label": "production"})
+
+
+def _get_by_label_unchanged(world: World) -> Request:
+    """A client revalidating what it holds: If-None-Match with the tag it was given."""
+    path = _labelled(world)
+    first = call("GET", path, query={"label": "production"})
+    assert first.status == 200, first.body
+    headers = {"If-None-Match": first.headers["ETag"]}
+    return Request("GET", path, headers=headers, query={"label": "production"})
+
+
+LABEL_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("PUT /v1/prompts/{id}/labels/{label}", "labels_set", _label_set, 200),
+    Scenario("DELETE /v1/prompts/{id}/labels/{label}", "labels_delete", _label_delete, 204),
+    Scenario("GET /v1/prompts/{id}/labels", "labels_list", _labels, 200),
+    Scenario("GET /v1/prompts/{id}/labels/{label}/history", "labels_history", _label_history, 200),
+    Scenario("POST /v1/prompts/{id}/render", "prompts_render", _render, 200),
+    Scenario("GET /v1/prompts/{id}?label=production", "prompts_get", _get_by_label, 200),
+    Scenario(
+        "GET /v1/prompts/{id}?label=production (304)",
+        "prompts_get",
+        _get_by_label_unchanged,
+        304,
+    ),
+)
+
+
 def _categories(_: World) -> Request:
     return Request("GET", "/v1/categories")
 
@@ -282,7 +348,8 @@ def _leaderboard(_: World) -> Request:
     return Request("GET", "/v1/leaderboard")
 
 
-def _admin(world: World) -> User:
+def sign_in_admin(world: World) -> User:
+    """A new user in the admin group, signed in again so the token carries the group."""
     from promptvault.core.settings import get_settings
 
     admin = sign_up()
@@ -294,20 +361,20 @@ def _admin(world: World) -> User:
 
 
 def _role(world: World) -> Request:
-    admin = _admin(world)
+    admin = sign_in_admin(world)
     body = {"role": "moderator"}
     return Request("PUT", f"/v1/admin/users/{sign_up().username}/role", body, token=admin.token)
 
 
 def _archive(world: World) -> Request:
-    admin = _admin(world)
+    admin = sign_in_admin(world)
     prompt = create_prompt(world.owner, title=f"Bench {_unique()}")
     body = {"reason": "spam"}
     return Request("POST", f"/v1/moderation/prompts/{prompt['id']}/archive", body, admin.token)
 
 
 def _unarchive(world: World) -> Request:
-    admin = _admin(world)
+    admin = sign_in_admin(world)
     prompt = create_prompt(world.owner, title=f"Bench {_unique()}")
     path = f"/v1/moderation/prompts/{prompt['id']}"
     assert call("POST", f"{path}/archive", {"reason": "spam"}, token=admin.token).status == 201
@@ -492,10 +559,18 @@ def indexer_event(world: World) -> dict[str, Any]:
     return {"Records": [stream_record("INSERT", stats)]}
 
 
+def indexer_delete_event(world: World) -> dict[str, Any]:
+    """A prompt head removed: the index deletes its document, with the head's last revision."""
+    pid = _unique("p")
+    head = {"PK": f"PROMPT#{pid}", "SK": "META", "type": "Prompt", "revision": 3}
+    return {"Records": [stream_record("REMOVE", None, old=head)]}
+
+
 # label -> (function, event builder): the stream consumers' counted batches
 STREAM_TRIGGERS: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "trigger stream_counters (10 views of one prompt)": ("stream_counters", counters_event),
     "trigger stream_indexer (a stats change)": ("stream_indexer", indexer_event),
+    "trigger stream_indexer (a prompt deleted)": ("stream_indexer", indexer_delete_event),
 }
 
 
@@ -524,6 +599,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("GET /v1/prompts/{id}/diff", "prompts_diff", _diff, 200),
     Scenario("GET /v1/categories", "reference_categories", _categories, 200),
     Scenario("GET /v1/models", "reference_models", _models, 200),
+    *LABEL_SCENARIOS,
     *IDENTITY_SCENARIOS,
     *ENGAGEMENT_SCENARIOS,
     *SEARCH_SCENARIOS,

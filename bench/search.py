@@ -1,4 +1,5 @@
-"""Search latency on tantivy at 100,000 prompts recombined from the real prompts.chat CSV.
+"""Search latency at 100,000 prompts recombined from the real prompts.chat CSV: on tantivy
+(``search``), and tantivy beside a real OpenSearch node (``search_engines``, on request).
 
 The corpus is generated deterministically (fixed seed) and its index is cached under
 ``.cache/bench-search/<hash>/`` (the hash covers the CSV, the generator and the schema), so
@@ -142,6 +143,120 @@ def built_index() -> tuple[TantivyBackend, dict[str, Any]]:
     return engine, {**build, "cached": False}
 
 
+def _latencies(engine: Any, rounds: int) -> dict[str, dict[str, float]]:
+    """The same three query mixes on any engine: typical searches, trending feeds, suggest."""
+
+    def typical(i: int) -> None:
+        text, filters = QUERIES[i % len(QUERIES)]
+        engine.search(SearchQuery(text=text, limit=20, viewer_id="user-7", **filters))
+
+    def trending(i: int) -> None:
+        engine.search(SearchQuery(sort="trending", limit=20, category=CATEGORIES[i % 8]))
+
+    def suggest(i: int) -> None:
+        engine.suggest(PREFIXES[i % len(PREFIXES)], None)
+
+    _time(typical, len(QUERIES))  # warm caches (and the node's JIT) once
+    return {
+        "typical": _percentiles(_time(typical, rounds * len(QUERIES))),
+        "trending": _percentiles(_time(trending, rounds * 8)),
+        "suggest": _percentiles(_time(suggest, rounds * len(PREFIXES))),
+    }
+
+
+def _build(engine: Any, size: int, batch_size: int) -> float:
+    started = time.perf_counter()
+    batch: list[PromptDocument] = []
+    for doc in corpus(size):
+        batch.append(doc)
+        if len(batch) == batch_size:
+            engine.upsert(batch)
+            batch = []
+    if batch:
+        engine.upsert(batch)
+    return time.perf_counter() - started
+
+
+def compare(size: int = SIZE, rounds: int = 25) -> dict[str, Any]:
+    """tantivy and a real OpenSearch node side by side: the same corpus, the same queries.
+
+    Both indexes are built fresh through the product's ``upsert`` (tantivy in batches of
+    10,000 as above; OpenSearch in _bulk requests of 1,000, each after the mget that keeps
+    newer counters, then one refresh). OpenSearch latencies include the HTTP round trip and
+    JSON of opensearch-py, as a search function would see them; tantivy runs in-process.
+    """
+    import tempfile
+
+    from infra.local import opensearch_node
+    from promptvault.search.opensearch_backend import OpenSearchBackend
+
+    engines: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-tantivy-") as folder:
+        tantivy = TantivyBackend(folder, heap_bytes=400_000_000, threads=2)
+        seconds = _build(tantivy, size, 10_000)
+        engines["tantivy"] = {
+            "build_seconds": round(seconds, 1),
+            "latency": _latencies(tantivy, rounds),
+        }
+        del tantivy
+    with opensearch_node.running() as node:
+        opensearch = OpenSearchBackend.connect(node.url, "prompts-bench", "us-east-1")
+        opensearch._refresh = False  # one refresh at the end, as a reindex would want
+        started = time.perf_counter()
+        _build(opensearch, size, 1_000)
+        opensearch._client.indices.refresh(index="prompts-bench")
+        seconds = time.perf_counter() - started
+        stats = opensearch._client.indices.stats(index="prompts-bench")["_all"]["primaries"]
+        engines["opensearch"] = {
+            "build_seconds": round(seconds, 1),
+            "index_mb": round(stats["store"]["size_in_bytes"] / 1e6),
+            "latency": _latencies(opensearch, rounds),
+            "node": {
+                "version": opensearch_node.VERSION,
+                "heap": node.heap,
+                "startup_seconds": round(node.started_in, 1),
+            },
+        }
+        engines["opensearch"]["sample_total"] = opensearch.search(
+            SearchQuery(text="linux termnal", limit=20)
+        ).total
+    return {
+        "documents": size,
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "engines": engines,
+    }
+
+
+def engines_table(section: dict[str, Any]) -> str:
+    from bench.report import table
+
+    engines = section["engines"]
+    rows = []
+    for kind in next(iter(engines.values()))["latency"]:
+        row: list[Any] = [kind]
+        for name in ("tantivy", "opensearch"):
+            figures = engines[name]["latency"][kind]
+            row += [f"{figures['p50_ms']:.1f}", f"{figures['p99_ms']:.1f}"]
+        rows.append(row)
+    rows.append(
+        [
+            "index build s",
+            engines["tantivy"]["build_seconds"],
+            "",
+            engines["opensearch"]["build_seconds"],
+            "",
+        ]
+    )
+    node = engines["opensearch"]["node"]
+    title = (
+        f"Search engines side by side, {section['documents']:,} prompts, same queries "
+        f"(OpenSearch {node['version']}, heap {node['heap']}, up in {node['startup_seconds']} s; "
+        f"load {section['load_average_1m']})"
+    )
+    headers = ["query", "tantivy p50", "tantivy p99", "OpenSearch p50", "OpenSearch p99"]
+    return f"{title}\n{table(headers, rows, {1, 2, 3, 4})}"
+
+
 def _percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
 
@@ -168,24 +283,7 @@ def _time(action: Any, rounds: int) -> list[float]:
 
 def run(rounds: int = 25) -> dict[str, Any]:
     engine, build = built_index()
-
-    def typical(i: int) -> None:
-        text, filters = QUERIES[i % len(QUERIES)]
-        engine.search(SearchQuery(text=text, limit=20, viewer_id="user-7", **filters))
-
-    def trending(i: int) -> None:
-        engine.search(SearchQuery(sort="trending", limit=20, category=CATEGORIES[i % 8]))
-
-    def suggest(i: int) -> None:
-        engine.suggest(PREFIXES[i % len(PREFIXES)], None)
-
-    n = rounds * len(QUERIES)
-    _time(typical, len(QUERIES))  # warm the page cache once
-    results = {
-        "typical": _percentiles(_time(typical, n)),
-        "trending": _percentiles(_time(trending, rounds * 8)),
-        "suggest": _percentiles(_time(suggest, rounds * len(PREFIXES))),
-    }
+    results = _latencies(engine, rounds)
     sample = engine.search(SearchQuery(text="linux termnal", limit=20))
     return {
         # Other work on the machine inflates the tail; read the figures beside this.
@@ -219,5 +317,10 @@ def search_table(section: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
-    result = run()
-    print(search_table(result))
+    import sys
+
+    if "--engines" in sys.argv:  # python -m bench.search --engines [documents]
+        numbers = [int(a) for a in sys.argv[1:] if a.isdigit()]
+        print(engines_table(compare(numbers[0] if numbers else SIZE)))
+    else:
+        print(search_table(run()))

@@ -1,28 +1,55 @@
 """From a route's declared ``access`` to IAM statements: the only way a function gets rights.
 
-The catalogue says what a route touches in product words (``table:read``); this module
-turns each word into the narrowest statements that let the code work, on named resources
-only. A test reads every synthesized role back and compares it with the catalogue.
+The catalogue says what a function does to AWS, one word per kind of call (``table:get``,
+``index:GSI1``, ``secret:read``); this module turns each word into the narrowest statement that
+lets the code make that call, on named resources only. Two paths every request shares are
+implied by the route's auth mode and rate limit, not declared: the rate limiter's counter and
+the credential check. They touch items of known partitions only, so their grants carry a
+``dynamodb:LeadingKeys`` condition. tests/infra/test_iam_observed.py runs every scenario,
+records every call each function makes, and proves its synthesized role allows each of them
+and grants nothing the function never does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from aws_cdk import aws_iam as iam
 
 from promptvault.catalogue import Route
 
-TABLE_READ = ("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem")
-INDEX_READ = ("dynamodb:Query",)
-TABLE_WRITE = (
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-)
+# One DynamoDB action per word, on the table. A transaction is authorised item by item
+# (Put/Update/Delete/ConditionCheck), so it needs the words of its items, nothing more.
+TABLE_ACTIONS = {
+    "table:get": "dynamodb:GetItem",
+    "table:batch-get": "dynamodb:BatchGetItem",
+    "table:query": "dynamodb:Query",
+    "table:put": "dynamodb:PutItem",
+    "table:update": "dynamodb:UpdateItem",
+    "table:delete": "dynamodb:DeleteItem",
+    "table:batch-write": "dynamodb:BatchWriteItem",
+    "table:check": "dynamodb:ConditionCheckItem",
+}
+# Query on one global secondary index (the table's own names, promptvault.data.models).
+INDEXES = {"index:GSI1": "GSI1", "index:GSI2": "GSI2", "index:GSI3": "GSI3"}
+# The paths every request shares, by the partitions they touch (layers/promptvault/ratelimit/
+# counter.py: RATE#<identity>; identity/credentials.py: the caller's USER# profile, or the
+# APIKEY# item and its last use). The counter is an UpdateItem; a refused one is read back
+# (GetItem), an expired one replaced (PutItem).
+SHARED_PATHS: dict[str, dict[str, tuple[str, ...]]] = {
+    "table:rate-limit": {
+        "dynamodb:UpdateItem": ("RATE#*",),
+        "dynamodb:GetItem": ("RATE#*",),
+        "dynamodb:PutItem": ("RATE#*",),
+    },
+    "table:credentials": {
+        "dynamodb:GetItem": ("USER#*", "APIKEY#*"),
+        "dynamodb:UpdateItem": ("APIKEY#*",),
+    },
+}
+SECRET_READ = ("secretsmanager:GetSecretValue",)
 ADMIN_CONFIRM = ("cognito-idp:AdminConfirmSignUp",)
 ADMIN_ROLES = (
     "cognito-idp:AdminAddUserToGroup",
@@ -30,22 +57,23 @@ ADMIN_ROLES = (
     "cognito-idp:AdminRemoveUserFromGroup",
 )
 ADMIN_DELETE = ("cognito-idp:AdminDeleteUser",)
-# Rate-limit counters and an API key's last-used time: one UpdateItem, nothing else.
-TABLE_COUNT = ("dynamodb:UpdateItem",)
-CURSOR_SECRET_READ = ("secretsmanager:GetSecretValue",)
-SEARCH_READ = ("es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost")
-SEARCH_WRITE = ("es:ESHttpDelete", "es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut")
+# What opensearch-py sends (promptvault/search/opensearch_backend.py): searches are POSTs to
+# _search; the indexer checks the index (HEAD), creates it if missing (PUT), writes with _bulk
+# (POST, after a _mget of stored stats) and deletes documents (DELETE).
+SEARCH_READ = ("es:ESHttpPost",)
+SEARCH_WRITE = ("es:ESHttpDelete", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut")
 EMAIL_SEND = ("ses:SendEmail", "ses:SendRawEmail")
 KNOWN_ACCESS = frozenset(
     {
-        "table:read",
-        "table:write",
+        *TABLE_ACTIONS,
+        *INDEXES,
+        *SHARED_PATHS,  # implied by the route (effective_access), never declared
+        "secret:read",
         "cognito:client",
         "cognito:admin-confirm",
         "cognito:admin-roles",
         "cognito:admin-delete",
-        "table:count",  # implied by the catalogue: rate limits and API-key last use
-        "search:read",  # consumers and search routes, once they exist
+        "search:read",
         "search:write",
         "email:send",
     }
@@ -53,11 +81,18 @@ KNOWN_ACCESS = frozenset(
 
 
 def effective_access(route: Route) -> tuple[str, ...]:
-    """The route's declared access plus what the shared request path needs: a rate-limited
-    route counts (UpdateItem), and a route that reads credentials may touch an API key's
-    last use (UpdateItem) after looking the key or the profile up (GetItem, in table:read)."""
-    implied = route.rate_limit != "none" or route.auth != "public"
-    return (*route.access, "table:count") if implied else tuple(route.access)
+    """The route's declared access plus the shared paths its requests take: the rate limiter
+    unless its action is "none", the credential check unless it is public."""
+    implied = []
+    if route.rate_limit != "none":
+        implied.append("table:rate-limit")
+    if route.auth != "public":
+        implied.append("table:credentials")
+    return (*route.access, *implied)
+
+
+def touches_table(access: Iterable[str]) -> bool:
+    return any(word.startswith(("table:", "index:")) for word in access)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,21 +110,18 @@ class Grantable:
 def statements_for(
     access: Iterable[str], resources: Grantable, *, auto_confirm_signup: bool
 ) -> list[iam.PolicyStatement]:
-    """The statements one function needs for its declared access, nothing more."""
+    """The statements one function needs for its access, nothing more."""
     wanted = set(access)
     unknown = wanted - KNOWN_ACCESS
     if unknown:
         raise ValueError(f"no IAM mapping for access {sorted(unknown)}; add one in infra/access.py")
-    statements: list[iam.PolicyStatement] = []
-    if "table:read" in wanted:
-        statements.append(_allow(TABLE_READ + INDEX_READ, [resources.table_arn]))
-        statements.append(_allow(INDEX_READ, list(resources.index_arns)))
-        # Lists paginate with signed cursors; every reader may need the signing key.
-        statements.append(_allow(CURSOR_SECRET_READ, [resources.cursor_secret_arn]))
-    if "table:write" in wanted:
-        statements.append(_allow(TABLE_WRITE, [resources.table_arn]))
-    elif "table:count" in wanted:
-        statements.append(_allow(TABLE_COUNT, [resources.table_arn]))
+    statements = _table_statements(wanted, resources.table_arn)
+    indexes = [f"{resources.table_arn}/index/{INDEXES[w]}" for w in sorted(wanted & set(INDEXES))]
+    if indexes:
+        statements.append(_allow(("dynamodb:Query",), indexes))
+    if "secret:read" in wanted:
+        # The server secret: cursors are sealed and opened with it, guest raters hashed.
+        statements.append(_allow(SECRET_READ, [resources.cursor_secret_arn]))
     if "cognito:admin-roles" in wanted:
         statements.append(_allow(ADMIN_ROLES, [resources.user_pool_arn]))
     if "cognito:admin-delete" in wanted:
@@ -103,9 +135,6 @@ def statements_for(
             raise ValueError("search access needs the search domain")
         actions = SEARCH_WRITE if "search:write" in search else SEARCH_READ
         statements.append(_allow(actions, [f"{resources.search_domain_arn}/*"]))
-    if "search:read" in wanted and "table:read" not in wanted:
-        # Search results paginate with signed cursors too.
-        statements.append(_allow(CURSOR_SECRET_READ, [resources.cursor_secret_arn]))
     if "email:send" in wanted:
         if not resources.email_resources:
             raise ValueError("email:send needs the sending identity and configuration set")
@@ -113,5 +142,28 @@ def statements_for(
     return statements
 
 
-def _allow(actions: Iterable[str], resources: list[str]) -> iam.PolicyStatement:
-    return iam.PolicyStatement(actions=sorted(set(actions)), resources=resources)
+def _table_statements(wanted: set[str], table_arn: str) -> list[iam.PolicyStatement]:
+    """The declared item actions on the whole table; the shared paths' actions, where not
+    declared, only on their partitions (an action granted both ways would be granted twice)."""
+    declared = {TABLE_ACTIONS[w] for w in wanted & set(TABLE_ACTIONS)}
+    statements = [_allow(declared, [table_arn])] if declared else []
+    prefixes: dict[str, set[str]] = {}
+    for path in sorted(wanted & set(SHARED_PATHS)):
+        for action, keys in SHARED_PATHS[path].items():
+            if action not in declared:
+                prefixes.setdefault(action, set()).update(keys)
+    by_keys: dict[tuple[str, ...], set[str]] = {}
+    for action, partitions in prefixes.items():
+        by_keys.setdefault(tuple(sorted(partitions)), set()).add(action)
+    for leading, actions in sorted(by_keys.items()):
+        condition = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(leading)}}
+        statements.append(_allow(actions, [table_arn], condition))
+    return statements
+
+
+def _allow(
+    actions: Iterable[str], resources: list[str], conditions: dict[str, Any] | None = None
+) -> iam.PolicyStatement:
+    return iam.PolicyStatement(
+        actions=sorted(set(actions)), resources=resources, conditions=conditions
+    )

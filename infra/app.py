@@ -16,19 +16,20 @@ from pathlib import Path
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-from aws_cdk import App, Environment, Stack, Tags
+from aws_cdk import App, Aws, Environment, Stack, Tags
 
+from infra import parameters
 from infra.access import Grantable
 from infra.components.service_function import function_name
 from infra.consumers import CONSUMERS, StreamConsumer
 from infra.nag import add_checks, assert_clean
 from infra.stacks.api import ApiStack
-from infra.stacks.data import DataStack
+from infra.stacks.data import DataStack, index_arns
 from infra.stacks.email import EmailStack
 from infra.stacks.identity import PRESIGNUP_PACKAGE, IdentityStack
 from infra.stacks.observability import ObservabilityStack
 from infra.stacks.search import SearchStack
-from infra.stacks.search_access import SearchAccessStack
+from infra.stacks.search_access import SearchAccessStack, SearchRole, publish_search_role
 from infra.stacks.streams import StreamsStack
 from infra.stages import STAGES_KEY, StageConfig, cdk_json_context, load_stage
 from promptvault.catalogue import ROUTES
@@ -91,21 +92,12 @@ def build_stage(
             config.stack_name("Streams"),
             config=config,
             consumers=consumers,
-            stream_arn=data.table.table_stream_arn or "",
-            grantable=Grantable(
-                table_arn=data.table.table_arn,
-                index_arns=data.index_arns,
-                user_pool_arn=identity.user_pool.user_pool_arn,
-                cursor_secret_arn=api.cursor_secret.secret_arn,
-                search_domain_arn=search.domain_arn,
-                email_resources=(
-                    f"arn:{email.partition}:ses:{email.region}:{email.account}:identity/*",
-                    email.configuration_set_arn,
-                ),
-            ),
+            stream_arn=parameters.resolve(config, parameters.TABLE_STREAM_ARN),
+            grantable=_consumer_grantable(config, data, identity, consumers),
             environment={
                 "TABLE_NAME": config.prefix,
-                "SEARCH_ENDPOINT": f"https://{search.endpoint}",
+                "SEARCH_ENDPOINT": "https://"
+                + parameters.resolve(config, parameters.SEARCH_ENDPOINT),
                 "SES_CONFIGURATION_SET": config.prefix,
             },
             **named("Streams"),
@@ -118,50 +110,95 @@ def build_stage(
         app,
         config.stack_name("Observability"),
         config=config,
-        api_id=api.api.ref,
         function_names=[*functions, *consumer_names],
         consumer_names=consumer_names,
-        on_failure_queue=streams.on_failure if streams else None,
+        table_index_names=data.index_names,
         **named("Observability"),
     )
-    search_access = _search_access(app, config, search, api, streams, consumers, named)
+    search_access = _search_access(app, config, api, streams, consumers, named)
     stacks = StageStacks(
         config, data, identity, search, email, api, streams, observability, search_access
     )
+    _order(stacks)
     for stack in stacks.all:
         Tags.of(stack).add("project", "promptvault")
         Tags.of(stack).add("stage", config.name)
     return stacks
 
 
+def _order(stacks: StageStacks) -> None:
+    """Deploy order without exports: a stack reads what another published (infra/parameters.py)
+    only after that one is deployed. Only Identity's pool and client ids are still exported."""
+    s = stacks
+    after: list[tuple[Stack | None, list[Stack | None]]] = [
+        (s.identity, [s.email]),  # the pool sends through the configuration set
+        (s.api, [s.data, s.search]),
+        (s.streams, [s.data, s.search, s.email, s.api]),  # the cursor secret is the API's
+        (s.observability, [s.data, s.search, s.api, s.streams]),
+        (s.search_access, [s.search, s.api, s.streams]),
+    ]
+    for reader, owners in after:
+        for owner in owners:
+            if reader is not None and owner is not None:
+                reader.add_stack_dependency(owner)
+
+
+def _consumer_grantable(
+    config: StageConfig,
+    data: DataStack,
+    identity: IdentityStack,
+    consumers: Sequence[StreamConsumer],
+) -> Grantable:
+    """What the consumers may be granted, by deterministic name or published by its owner."""
+    region, account = config.region, config.account or Aws.ACCOUNT_ID
+    table = f"arn:{Aws.PARTITION}:dynamodb:{region}:{account}:table/{config.prefix}"
+    return Grantable(
+        table_arn=table,
+        index_arns=index_arns(table, data.index_names),
+        # A stream consumer that needs the pool (none today) would import its stable ARN.
+        user_pool_arn=(
+            identity.user_pool.user_pool_arn
+            if any(a.startswith("cognito:") for c in consumers for a in c.access)
+            else ""
+        ),
+        cursor_secret_arn=parameters.resolve(config, parameters.CURSOR_SECRET_ARN),
+        search_domain_arn=f"arn:{Aws.PARTITION}:es:{region}:{account}:domain/{config.prefix}",
+        email_resources=(
+            f"arn:{Aws.PARTITION}:ses:{region}:{account}:identity/*",
+            f"arn:{Aws.PARTITION}:ses:{region}:{account}:configuration-set/{config.prefix}",
+        ),
+    )
+
+
 def _search_access(
     app: App,
     config: StageConfig,
-    search: SearchStack,
     api: ApiStack,
     streams: StreamsStack | None,
     consumers: Sequence[StreamConsumer],
     named: Callable[[str], dict[str, object]],
 ) -> SearchAccessStack:
-    """Wired last: it reads the search functions' roles, and nothing reads it back."""
+    """Wired last: it maps the search functions' roles, which their own stacks publish."""
     functions = api.functions
-    readers = [functions[r.function].role.role_arn for r in ROUTES if "search:read" in r.access]
-    writers: list[str] = []
+    readers = [
+        publish_search_role(config, route.function, functions[route.function])
+        for route in ROUTES
+        if "search:read" in route.access
+    ]
+    writers: list[SearchRole] = []
     if streams is not None:
         for consumer in consumers:
-            role_arn = streams.functions[consumer.package].role.role_arn
+            function = streams.functions[consumer.package]
             if "search:write" in consumer.access:
-                writers.append(role_arn)
+                writers.append(publish_search_role(config, consumer.package, function))
             elif "search:read" in consumer.access:
-                readers.append(role_arn)
+                readers.append(publish_search_role(config, consumer.package, function))
     return SearchAccessStack(
         app,
         config.stack_name("SearchAccess"),
         config=config,
-        endpoint=search.endpoint,
-        master_role_arn=search.master_role.role_arn,
-        read_role_arns=readers,
-        write_role_arns=writers,
+        readers=readers,
+        writers=writers,
         **named("SearchAccess"),
     )
 

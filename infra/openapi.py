@@ -75,6 +75,24 @@ def _annotate(document: dict[str, Any]) -> None:
             operation["security"] = security
 
 
+def _what_is_sent(document: dict[str, Any]) -> None:
+    """Say what goes over the wire where the resolver's inference does not: a 204 has no body
+    (the resolver infers a string from the handler's return type), and an optional body is
+    left out, never sent as JSON ``null`` (the web layer takes one JSON object or nothing)."""
+    for operations in document.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in _METHODS:
+                continue
+            no_content = operation.get("responses", {}).get("204")
+            if no_content is not None:
+                no_content.pop("content", None)
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                alternatives = media.get("schema", {}).get("anyOf", [])
+                objects = [a for a in alternatives if a != {"type": "null"}]
+                if len(alternatives) == 2 and len(objects) == 1:
+                    media["schema"] = objects[0]
+
+
 def _schema_document() -> dict[str, Any]:
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Tag
 
@@ -103,6 +121,7 @@ def build_openapi() -> dict[str, Any]:
     """The whole document as a dict (deterministic: same code, same document)."""
     document = _schema_document()
     _annotate(document)
+    _what_is_sent(document)
     return document
 
 

@@ -15,6 +15,14 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STAGES_KEY = "promptvault:stages"
 STAGE_NAMES = ("dev", "staging", "prod")
+# Stages that may run without an SES sender (Cognito's own, 50 emails a day) and without
+# anyone subscribed to their alarms; every other stage must configure both.
+SANDBOX_STAGES = ("dev",)
+ALARM_PROTOCOLS = ("email", "https")
+
+
+class StageConfigError(ValueError):
+    """cdk.json's stage entry cannot be deployed as written; the message says what to add."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +45,38 @@ class AlarmPolicy:
     error_rate_percent: float  # API 5xx share of requests
     p99_latency_ms: int
     evaluation_periods: int
+    account_concurrency: int  # Lambda ConcurrentExecutions (whole account/region) that pages
+
+
+@dataclass(frozen=True, slots=True)
+class EmailSender:
+    """Cognito's mail goes out through SES from this address, a verified identity's."""
+
+    from_address: str  # e.g. no-reply@promptvault.example
+    identity: str  # the SES identity (domain, with DKIM) that verifies from_address
+    from_name: str = "PromptVault"
+
+    def __post_init__(self) -> None:
+        domain = self.from_address.rpartition("@")[2]
+        if not domain or domain != self.identity:
+            raise StageConfigError(
+                f"email.from_address {self.from_address!r} must be an address of the SES "
+                f"identity {self.identity!r}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmSubscription:
+    protocol: str  # email | https
+    endpoint: str  # an address, or an https:// URL (chat webhook, paging service)
+
+    def __post_init__(self) -> None:
+        if self.protocol not in ALARM_PROTOCOLS:
+            raise StageConfigError(
+                f"alarm subscription protocol {self.protocol!r}: use one of {ALARM_PROTOCOLS}"
+            )
+        if self.protocol == "https" and not self.endpoint.startswith("https://"):
+            raise StageConfigError(f"https alarm subscription needs an https:// URL: {self}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +100,28 @@ class StageConfig:
     search: SearchSizing
     alarms: AlarmPolicy
     streams: StreamPolicy
+    email: EmailSender | None = None  # None: Cognito's default sender (sandbox stages only)
+    alarm_subscriptions: tuple[AlarmSubscription, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.name in SANDBOX_STAGES:
+            return
+        missing = []
+        if self.email is None:
+            missing.append(
+                '"email": {"from_address": "no-reply@<domain>", "identity": "<domain>"} '
+                "(an SES identity verified with DKIM in this account and region; "
+                "docs/runbook.md)"
+            )
+        if not self.alarm_subscriptions:
+            missing.append(
+                '"alarm_subscriptions": [{"protocol": "email", "endpoint": "<on-call address>"}]'
+            )
+        if missing:
+            raise StageConfigError(
+                f"cdk.json promptvault:stages.{self.name} cannot be deployed without "
+                + " and ".join(missing)
+            )
 
     @property
     def prefix(self) -> str:
@@ -84,6 +146,10 @@ class StageConfig:
             search=SearchSizing(**raw["search"]),
             alarms=AlarmPolicy(**raw["alarms"]),
             streams=StreamPolicy(**raw["streams"]),
+            email=EmailSender(**raw["email"]) if raw.get("email") else None,
+            alarm_subscriptions=tuple(
+                AlarmSubscription(**entry) for entry in raw.get("alarm_subscriptions", ())
+            ),
         )
 
 

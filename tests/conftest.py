@@ -33,3 +33,6 @@ for name, value in {
     os.environ.setdefault(name, value)
 for name in ("AWS_ENDPOINT_URL", "DYNAMODB_ENDPOINT", "AWS_PROFILE"):
     os.environ.pop(name, None)
+
+# The engines of the search behaviour suite, and the real OpenSearch node (tests/support).
+from tests.support.opensearch import engine_kind, make_engine, opensearch_node  # noqa: E402, F401

@@ -1,5 +1,5 @@
 """PUT /v1/admin/users/{username}/role"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("admin_user_role")
+handler = entry("admin_user_role")

@@ -1,5 +1,5 @@
 """POST /v1/auth/confirm"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("auth_confirm")
+handler = entry("auth_confirm")

@@ -10,4 +10,4 @@ def confirm(body: ConfirmRequest) -> Response[str]:
     return ok(Accepted(message="Account confirmed; you can log in"))
 
 
-endpoint = Endpoint(confirm, Accepted)
+endpoint = Endpoint(confirm, Accepted, errors=accounts.COGNITO_REFUSALS)

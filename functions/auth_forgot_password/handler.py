@@ -1,5 +1,5 @@
 """POST /v1/auth/forgot-password"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("auth_forgot_password")
+handler = entry("auth_forgot_password")

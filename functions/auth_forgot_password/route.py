@@ -10,4 +10,4 @@ def forgot_password(body: ForgotPasswordRequest) -> Response[str]:
     return ok(Accepted(message="If an account exists, a reset code was sent"), status=202)
 
 
-endpoint = Endpoint(forgot_password, Accepted, 202)
+endpoint = Endpoint(forgot_password, Accepted, 202, errors=accounts.COGNITO_REFUSALS)

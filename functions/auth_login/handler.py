@@ -1,5 +1,5 @@
 """POST /v1/auth/login"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("auth_login")
+handler = entry("auth_login")

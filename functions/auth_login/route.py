@@ -9,4 +9,4 @@ def login(body: LoginRequest) -> Response[str]:
     return ok(Tokens(**accounts.login(body.email, body.password)))
 
 
-endpoint = Endpoint(login, Tokens, errors=(401, 403))
+endpoint = Endpoint(login, Tokens, errors=accounts.COGNITO_REFUSALS)

@@ -1,5 +1,5 @@
 """POST /v1/auth/refresh"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("auth_refresh")
+handler = entry("auth_refresh")

@@ -9,4 +9,4 @@ def refresh(body: RefreshRequest) -> Response[str]:
     return ok(Tokens(**accounts.refresh(body.refresh_token)))
 
 
-endpoint = Endpoint(refresh, Tokens, errors=(401,))
+endpoint = Endpoint(refresh, Tokens, errors=accounts.COGNITO_REFUSALS)

@@ -1,5 +1,5 @@
 """POST /v1/auth/reset-password"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("auth_reset_password")
+handler = entry("auth_reset_password")

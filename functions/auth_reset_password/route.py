@@ -10,4 +10,4 @@ def reset_password(body: ResetPasswordRequest) -> Response[str]:
     return ok(Accepted(message="Password changed; log in with the new one"))
 
 
-endpoint = Endpoint(reset_password, Accepted)
+endpoint = Endpoint(reset_password, Accepted, errors=accounts.COGNITO_REFUSALS)

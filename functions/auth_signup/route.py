@@ -10,4 +10,4 @@ def sign_up(body: SignUpRequest) -> Response[str]:
     return ok(user, status=201)
 
 
-endpoint = Endpoint(sign_up, UserOut, 201, errors=(409,))
+endpoint = Endpoint(sign_up, UserOut, 201, errors=accounts.COGNITO_REFUSALS)

@@ -1,5 +1,5 @@
 """PUT /v1/prompts/{id}/bookmark"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("engagement_bookmark")
+handler = entry("engagement_bookmark")

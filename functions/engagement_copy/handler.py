@@ -1,5 +1,5 @@
 """POST /v1/prompts/{id}/copies"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("engagement_copy")
+handler = entry("engagement_copy")

@@ -1,5 +1,5 @@
 """POST /v1/prompts/{id}/fork"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("engagement_fork")
+handler = entry("engagement_fork")

@@ -1,5 +1,5 @@
 """GET /v1/prompts/{id}/forks"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("engagement_forks")
+handler = entry("engagement_forks")

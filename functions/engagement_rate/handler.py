@@ -1,5 +1,5 @@
 """PUT /v1/prompts/{id}/rating"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("engagement_rate")
+handler = entry("engagement_rate")

@@ -1,5 +1,5 @@
 """GET /v1/prompts/{id}/ratings"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("engagement_ratings")
+handler = entry("engagement_ratings")

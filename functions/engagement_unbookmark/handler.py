@@ -1,5 +1,5 @@
 """DELETE /v1/prompts/{id}/bookmark"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("engagement_unbookmark")
+handler = entry("engagement_unbookmark")

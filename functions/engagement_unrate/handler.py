@@ -1,5 +1,5 @@
 """DELETE /v1/prompts/{id}/rating"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("engagement_unrate")
+handler = entry("engagement_unrate")

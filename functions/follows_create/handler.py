@@ -1,5 +1,5 @@
 """PUT /v1/users/{username}/follow"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("follows_create")
+handler = entry("follows_create")

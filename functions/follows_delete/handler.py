@@ -1,5 +1,5 @@
 """DELETE /v1/users/{username}/follow"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("follows_delete")
+handler = entry("follows_delete")

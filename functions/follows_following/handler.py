@@ -1,5 +1,5 @@
 """GET /v1/users/{username}/following"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("follows_following")
+handler = entry("follows_following")

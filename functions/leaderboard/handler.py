@@ -1,5 +1,5 @@
 """GET /v1/leaderboard"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("leaderboard")
+handler = entry("leaderboard")

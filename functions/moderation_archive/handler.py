@@ -1,5 +1,5 @@
 """POST /v1/moderation/prompts/{id}/archive"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("moderation_archive")
+handler = entry("moderation_archive")

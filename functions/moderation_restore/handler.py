@@ -1,5 +1,5 @@
 """POST /v1/moderation/prompts/{id}/restore"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("moderation_restore")
+handler = entry("moderation_restore")

@@ -1,5 +1,5 @@
 """GET /v1/prompts/{id}/diff"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("prompts_diff")
+handler = entry("prompts_diff")

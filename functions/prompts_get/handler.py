@@ -1,5 +1,5 @@
 """GET /v1/prompts/{id}"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("prompts_get")
+handler = entry("prompts_get")

@@ -1,5 +1,5 @@
 """GET /v1/prompts"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("prompts_list")
+handler = entry("prompts_list")

@@ -1,5 +1,5 @@
 """PATCH /v1/prompts/{id}"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("prompts_update")
+handler = entry("prompts_update")

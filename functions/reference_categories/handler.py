@@ -1,5 +1,5 @@
 """GET /v1/categories"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("reference_categories")
+handler = entry("reference_categories")

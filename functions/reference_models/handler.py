@@ -1,5 +1,5 @@
 """GET /v1/models"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("reference_models")
+handler = entry("reference_models")

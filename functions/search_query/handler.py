@@ -1,5 +1,5 @@
 """GET /v1/search"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("search_query")
+handler = entry("search_query")

@@ -1,5 +1,5 @@
 """GET /v1/search/suggest"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("search_suggest")
+handler = entry("search_suggest")

@@ -1,5 +1,5 @@
 """POST /v1/users/me/api-keys"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("users_api_keys_create")
+handler = entry("users_api_keys_create")

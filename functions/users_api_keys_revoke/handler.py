@@ -1,5 +1,5 @@
 """DELETE /v1/users/me/api-keys/{id}"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("users_api_keys_revoke")
+handler = entry("users_api_keys_revoke")

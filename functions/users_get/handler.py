@@ -1,5 +1,5 @@
 """GET /v1/users/{username}"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("users_get")
+handler = entry("users_get")

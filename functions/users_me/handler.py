@@ -1,5 +1,5 @@
 """GET /v1/users/me"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("users_me")
+handler = entry("users_me")

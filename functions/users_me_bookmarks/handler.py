@@ -1,5 +1,5 @@
 """GET /v1/users/me/bookmarks"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("users_me_bookmarks")
+handler = entry("users_me_bookmarks")

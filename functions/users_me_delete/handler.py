@@ -1,5 +1,5 @@
 """DELETE /v1/users/me"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("users_me_delete")
+handler = entry("users_me_delete")

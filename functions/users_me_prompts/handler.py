@@ -1,5 +1,5 @@
 """GET /v1/users/me/prompts"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("users_me_prompts")
+handler = entry("users_me_prompts")

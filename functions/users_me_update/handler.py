@@ -1,5 +1,5 @@
 """PATCH /v1/users/me"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("users_me_update")
+handler = entry("users_me_update")

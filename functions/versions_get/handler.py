@@ -1,5 +1,5 @@
 """GET /v1/prompts/{id}/versions/{n}"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("versions_get")
+handler = entry("versions_get")

@@ -1,5 +1,5 @@
 """GET /v1/prompts/{id}/versions"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("versions_list")
+handler = entry("versions_list")

@@ -1,5 +1,5 @@
 """POST /v1/prompts/{id}/versions/{n}/restore"""
 
-from promptvault.web.entry import lazy_entry
+from promptvault.web.entry import entry
 
-handler = lazy_entry("versions_restore")
+handler = entry("versions_restore")

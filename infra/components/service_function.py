@@ -14,7 +14,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from infra import bundling
+from infra import bundling, removal
 from infra.nag import acknowledge
 from infra.stages import StageConfig
 
@@ -48,6 +48,7 @@ class ServiceFunction(Construct):
         layer: lambda_.ILayerVersion,
         environment: Mapping[str, str],
         statements: Sequence[iam.PolicyStatement] = (),
+        snap_start: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         name = function_name(config, package)
@@ -56,7 +57,7 @@ class ServiceFunction(Construct):
             "Logs",
             log_group_name=f"/aws/lambda/{name}",
             retention=RETENTION[config.log_retention_days],
-            removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
+            removal_policy=removal.stateful(config),
         )
         self.role = iam.Role(
             self,
@@ -88,6 +89,20 @@ class ServiceFunction(Construct):
                 "POWERTOOLS_METRICS_NAMESPACE": "PromptVault",
                 **environment,
             },
+            # SnapStart snapshots published versions only; callers then invoke ``target``
+            snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if snap_start else None,
+            # a replaced version is deleted, or every deploy would leave a cached snapshot
+            # (billed per GB-second) behind
+            current_version_options=lambda_.VersionOptions(removal_policy=RemovalPolicy.DESTROY)
+            if snap_start
+            else None,
+        )
+        # What API Gateway invokes: with SnapStart an alias on the current published version
+        # (restored from its snapshot), otherwise the function ($LATEST).
+        self.target: lambda_.IFunction = (
+            lambda_.Alias(self, "Live", alias_name="live", version=self.function.current_version)
+            if snap_start
+            else self.function
         )
         self._acknowledge()
 

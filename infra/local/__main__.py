@@ -9,6 +9,7 @@ import sys
 import threading
 from types import FrameType
 
+from infra.local import opensearch_node
 from infra.local.runtime import LocalRuntime, start_local
 
 
@@ -23,13 +24,22 @@ def _banner(runtime: LocalRuntime) -> str:
             f"  Outbox       {base}/_local/outbox",
             f"  Roles        POST {base}/_local/roles  {{email, role}}",
             f"  moto         {runtime.moto_url}",
+            f"  Search       {_search(runtime)}",
             "Press Ctrl-C to stop.",
         ]
     )
 
 
+def _search(runtime: LocalRuntime) -> str:
+    node = runtime.search_node
+    if node is None:
+        return "tantivy (a temporary on-disk index)"
+    return f"OpenSearch {opensearch_node.VERSION} on {node.url} (heap {node.heap})"
+
+
 def main() -> int:
     port = int(os.environ.get("PORT", "3000"))
+    search = os.environ.get("SEARCH") or "tantivy"
     stop = threading.Event()
 
     def _on_signal(_signum: int, _frame: FrameType | None) -> None:
@@ -38,9 +48,12 @@ def main() -> int:
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     try:
-        runtime = start_local(port)
+        runtime = start_local(port, search=search)
     except OSError as exc:
         print(f"Cannot start the local runtime on 127.0.0.1:{port}: {exc}", file=sys.stderr)
+        return 1
+    except (ValueError, opensearch_node.NodeUnavailable) as exc:
+        print(f"Cannot start search ({search}): {exc}", file=sys.stderr)
         return 1
     print(_banner(runtime), flush=True)
     try:

@@ -19,8 +19,9 @@ EMAIL_DOMAIN = "promptvault.local"
 _UNSAFE = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_DEFAULT_PROFILE")
 
 
-def forced(moto_url: str) -> dict[str, str]:
-    """Variables the local stage pins: moto endpoints, fake credentials, one region."""
+def forced(moto_url: str, search_endpoint: str = "") -> dict[str, str]:
+    """Variables the local stage pins: moto endpoints, fake credentials, one region; search
+    on tantivy, or on the local OpenSearch node at ``search_endpoint`` (make run SEARCH=...)."""
     return {
         "AWS_ENDPOINT_URL": moto_url,
         "DYNAMODB_ENDPOINT": moto_url,
@@ -35,9 +36,9 @@ def forced(moto_url: str) -> dict[str, str]:
         "AUTO_CONFIRM_SIGNUP": "true",
         # No X-Ray daemon runs locally.
         "POWERTOOLS_TRACE_DISABLED": "true",
-        # Search runs on tantivy here, never on a real OpenSearch domain.
-        "SEARCH_BACKEND": "tantivy",
-        "SEARCH_ENDPOINT": "",
+        # Search runs on tantivy or on a node on 127.0.0.1, never on a real OpenSearch domain.
+        "SEARCH_BACKEND": "opensearch" if search_endpoint else "tantivy",
+        "SEARCH_ENDPOINT": search_endpoint,
     }
 
 

@@ -170,9 +170,9 @@ def to_http_response(result: Any, request_id: str) -> HttpResponse:
     for name, values in (result.get("multiValueHeaders") or {}).items():
         headers.extend((name, str(v)) for v in values)
     headers.extend(("Set-Cookie", cookie) for cookie in result.get("cookies") or [])
-    if not any(k.lower() == "content-type" for k, _ in headers):
+    body = result.get("body") or ""
+    if body and not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", "application/json"))
     headers.append(("apigw-requestid", request_id))
-    body = result.get("body") or ""
     raw = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode("utf-8")
     return HttpResponse(int(result["statusCode"]), headers, raw)

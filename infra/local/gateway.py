@@ -28,7 +28,7 @@ from infra.local.events import (
     build_event,
     to_http_response,
 )
-from infra.local.routing import Match, RouteTable, WrongMethod
+from infra.local.routing import Match, RouteTable
 from promptvault.catalogue import function_module
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's own request limit
@@ -43,6 +43,11 @@ def _json(
     body = json.dumps(payload, ensure_ascii=False, indent=indent).encode("utf-8")
     headers = [("Content-Type", "application/json; charset=utf-8"), *(extra or [])]
     return HttpResponse(status, headers, body)
+
+
+# What an HTTP API answers, itself, for a request no route key matches: an unknown path, or a
+# known path under a method it has no route for (TRACE, PROPFIND, PUT on /v1/prompts alike).
+NO_ROUTE = HttpResponse(404, [("Content-Type", "application/json")], b'{"message":"Not Found"}')
 
 
 def error(
@@ -88,11 +93,7 @@ class Gateway:
             return local, "local"
         found = self._routes.match(request.method, request.path)
         if found is None:
-            return error(404, "NOT_FOUND", f"No route for {request.method} {request.path}"), "-"
-        if isinstance(found, WrongMethod):
-            allow = ", ".join(found.allowed)
-            message = f"{request.method} is not allowed on {request.path}; use {allow}"
-            return error(405, "METHOD_NOT_ALLOWED", message, [("Allow", allow)]), "-"
+            return NO_ROUTE, "-"
         return self._invoke(found, request), found.route.function
 
     def _local_page(self, request: HttpRequest) -> HttpResponse | None:
@@ -238,12 +239,20 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Silenced: _serve prints one line per request with the function that answered."""
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+    def __getattr__(self, name: str) -> Any:
+        # http.server answers 501 (HTML) for a method without a do_<METHOD>; API Gateway
+        # routes every method, so every method is served (and unknown ones match no route).
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
 
 class GatewayServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # A burst of new clients on a busy machine: the default backlog (5) resets connections
+    # that API Gateway would accept (the load run saw it: bench/load.py).
+    request_queue_size = 128
 
 
 def serve(gateway: Gateway, port: int) -> GatewayServer:

@@ -1,7 +1,8 @@
 """Matches a request to a catalogue route, the way API Gateway matches route keys.
 
 Literal segments win over ``{parameters}``, as API Gateway prefers the most specific
-route; a path that matches only under other methods is reported so the gateway can 405.
+route. A route key is its method and path together: a known path under another method
+matches nothing, as on an HTTP API (which answers both with 404, not 405).
 """
 
 from __future__ import annotations
@@ -19,11 +20,6 @@ _PARAMETER = re.compile(r"\{(\w+)\}")
 class Match:
     route: Route
     path_parameters: dict[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class WrongMethod:
-    allowed: tuple[str, ...]
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -45,14 +41,10 @@ class RouteTable:
         ordered = sorted(routes, key=_specificity)
         self._routes = [(route, _pattern(route.path)) for route in ordered]
 
-    def match(self, method: str, raw_path: str) -> Match | WrongMethod | None:
-        allowed: list[str] = []
+    def match(self, method: str, raw_path: str) -> Match | None:
         for route, pattern in self._routes:
-            found = pattern.match(raw_path)
-            if found is None:
-                continue
-            if route.method == method:
+            found = pattern.match(raw_path) if route.method == method else None
+            if found is not None:
                 parameters = {k: unquote(v) for k, v in found.groupdict().items()}
                 return Match(route, parameters)
-            allowed.append(route.method)
-        return WrongMethod(tuple(sorted(set(allowed)))) if allowed else None
+        return None

@@ -13,8 +13,9 @@ import warnings
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from infra.local import environment, resources
+from infra.local import environment, opensearch_node, resources
 from infra.local.gateway import Gateway, GatewayServer, serve
+from infra.local.opensearch_node import OpenSearchNode
 from infra.local.pump import StreamPump, start_pump
 
 
@@ -31,6 +32,7 @@ class LocalRuntime:
     _thread: threading.Thread
     pump: StreamPump | None = None
     moto_patched: bool = True  # infra/local/moto_dynamodb.py, undone by stop()
+    search_node: OpenSearchNode | None = None  # make run SEARCH=opensearch
     _stopped: bool = field(default=False)
 
     def stop(self) -> None:
@@ -48,6 +50,8 @@ class LocalRuntime:
             from infra.local import moto_dynamodb
 
             moto_dynamodb.uninstall()
+        if self.search_node is not None:
+            self.search_node.stop()
 
     def __enter__(self) -> LocalRuntime:
         return self
@@ -82,18 +86,29 @@ def _start_moto(*, patch: bool = True) -> tuple[object, str]:
     return moto, f"http://{host}:{port}"
 
 
-def start_local(port: int = 0, *, patch_moto: bool = True) -> LocalRuntime:
+def start_local(port: int = 0, *, patch_moto: bool = True, search: str = "tantivy") -> LocalRuntime:
     """Start moto, create the stage's resources, and serve the gateway on 127.0.0.1:port.
 
     ``port=0`` picks a free port (see ``base_url``). This sets the process environment
     the way CDK sets a function's, so run it in a process of its own when other code in
     the process has already read ``promptvault`` settings (the e2e suite does).
     ``patch_moto=False`` runs moto as released (no ``infra.local.moto_dynamodb``): only the
-    benchmark's "before" figures want that.
+    benchmark's "before" figures want that. ``search="opensearch"`` starts a real OpenSearch
+    node on 127.0.0.1 (infra/local/opensearch_node.py) and searches on it instead of tantivy.
     """
-    moto, moto_url = _start_moto(patch=patch_moto)
+    if search not in ("tantivy", "opensearch"):
+        raise ValueError(f"SEARCH is tantivy or opensearch, not {search!r}")
+    node = opensearch_node.start() if search == "opensearch" else None
     try:
-        environment.apply(environment.forced(moto_url), environment.defaults())
+        moto, moto_url = _start_moto(patch=patch_moto)
+    except BaseException:
+        if node is not None:
+            node.stop()
+        raise
+    try:
+        environment.apply(
+            environment.forced(moto_url, node.url if node else ""), environment.defaults()
+        )
         pool = resources.create_user_pool()
         environment.apply(environment.identity(pool.pool_id, pool.client_id, moto_url))
         table_name = resources.create_table()
@@ -104,6 +119,8 @@ def start_local(port: int = 0, *, patch_moto: bool = True) -> LocalRuntime:
         server = serve(gateway, port)
     except BaseException:
         moto.stop()  # type: ignore[attr-defined]
+        if node is not None:
+            node.stop()
         if patch_moto:
             from infra.local import moto_dynamodb
 
@@ -125,4 +142,5 @@ def start_local(port: int = 0, *, patch_moto: bool = True) -> LocalRuntime:
         _thread=thread,
         pump=pump,
         moto_patched=patch_moto,
+        search_node=node,
     )

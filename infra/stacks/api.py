@@ -12,17 +12,18 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from aws_cdk import CfnOutput, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from infra import parameters, removal
 from infra.access import Grantable
 from infra.components.service_function import RETENTION, ServiceFunction
 from infra.components.shared_layer import shared_layer
 from infra.nag import acknowledge
-from infra.stacks.data import DataStack
+from infra.stacks.data import DataStack, index_arns, table_arn
 from infra.stacks.identity import IdentityStack
 from infra.stacks.routes import RoutesStack, RouteWiring
 from infra.stacks.search import SearchStack
@@ -96,21 +97,33 @@ class ApiStack(Stack):
             authorizer_id=self.authorizer.ref,
             layer=shared_layer(self),
             grantable=Grantable(
-                table_arn=data.table.table_arn,
-                index_arns=data.index_arns,
+                table_arn=table_arn(self, config),
+                index_arns=index_arns(table_arn(self, config), data.index_names),
                 user_pool_arn=identity.user_pool.user_pool_arn,
                 cursor_secret_arn=self.cursor_secret.secret_arn,
                 search_domain_arn=search.domain_arn if search else None,
             ),
             user_pool_id=identity.user_pool.user_pool_id,
             user_pool_client_id=identity.client_id,
-            search_endpoint=f"https://{search.endpoint}" if search else "",
+            search_endpoint=(
+                f"https://{parameters.resolve(config, parameters.SEARCH_ENDPOINT)}"
+                if search
+                else ""
+            ),
         )
         self.route_stacks = [
             RoutesStack(self, f"Routes{tag.title()}", routes=routes, wiring=wiring)
             for tag, routes in _by_tag(ROUTES).items()
         ]
         self.stage = self._stage(config)
+        parameters.publish(self, "ApiIdParameter", config, parameters.API_ID, self.api.ref)
+        parameters.publish(
+            self,
+            "CursorSecretParameter",
+            config,
+            parameters.CURSOR_SECRET_ARN,
+            self.cursor_secret.secret_arn,
+        )
         CfnOutput(self, "ApiUrl", value=self.api.attr_api_endpoint)
         CfnOutput(self, "ApiId", value=self.api.ref)
 
@@ -127,7 +140,7 @@ class ApiStack(Stack):
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 password_length=64, exclude_punctuation=True
             ),
-            removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
+            removal_policy=removal.stateful(config),
         )
         acknowledge(
             secret,
@@ -143,7 +156,7 @@ class ApiStack(Stack):
             "AccessLog",
             log_group_name=f"/aws/apigateway/{config.prefix}/access",
             retention=RETENTION[config.log_retention_days],
-            removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
+            removal_policy=removal.stateful(config),
         )
         stage = apigw.CfnStage(
             self,

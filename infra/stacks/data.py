@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
+from infra import parameters, removal
 from infra.stages import StageConfig
 
 _TYPES = {
@@ -68,7 +69,7 @@ class DataStack(Stack):
                 point_in_time_recovery_enabled=True
             ),
             deletion_protection=config.retain_data,
-            removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
+            removal_policy=removal.stateful(config),
         )
         self.index_names: list[str] = []
         for gsi in definition["GlobalSecondaryIndexes"]:
@@ -82,8 +83,22 @@ class DataStack(Stack):
                 non_key_attributes=projection.get("NonKeyAttributes"),
             )
             self.index_names.append(gsi["IndexName"])
+        parameters.publish(
+            self, "StreamArnParameter", config, parameters.TABLE_STREAM_ARN, self.stream_arn
+        )
         CfnOutput(self, "TableName", value=self.table.table_name)
 
     @property
-    def index_arns(self) -> tuple[str, ...]:
-        return tuple(f"{self.table.table_arn}/index/{name}" for name in self.index_names)
+    def stream_arn(self) -> str:
+        arn = self.table.table_stream_arn
+        assert arn is not None, "the table has a stream"
+        return arn
+
+
+def table_arn(stack: Stack, config: StageConfig) -> str:
+    """The table's ARN from its deterministic name: other stacks name it without an export."""
+    return stack.format_arn(service="dynamodb", resource="table", resource_name=config.prefix)
+
+
+def index_arns(table: str, index_names: list[str]) -> tuple[str, ...]:
+    return tuple(f"{table}/index/{name}" for name in index_names)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
 import promptvault.identity.pool as spec
+from infra import removal
 from infra.components.service_function import ServiceFunction
 from infra.components.shared_layer import shared_layer
 from infra.nag import acknowledge
@@ -83,8 +84,9 @@ class IdentityStack(Stack):
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            email=_email(config),
             deletion_protection=config.retain_data,
-            removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
+            removal_policy=removal.stateful(config),
         )
         acknowledge(
             user_pool,
@@ -118,3 +120,17 @@ class IdentityStack(Stack):
                 access_token="minutes", id_token="minutes", refresh_token="days"
             ),
         )
+
+
+def _email(config: StageConfig) -> cognito.UserPoolEmail | None:
+    """Cognito's own sender allows 50 emails a day: every stage but a sandbox one sends
+    through SES, with the stage's configuration set (suppression, bounce feedback)."""
+    if config.email is None:
+        return None  # sandbox stage (stages.SANDBOX_STAGES): Cognito's default sender
+    return cognito.UserPoolEmail.with_ses(
+        from_email=config.email.from_address,
+        from_name=config.email.from_name,
+        ses_verified_domain=config.email.identity,
+        configuration_set_name=config.prefix,  # EmailStack's configuration set
+        ses_region=config.region,
+    )

@@ -1,7 +1,13 @@
-"""One dashboard and the alarms that page, per stage, all sent to one encrypted topic.
+"""One dashboard and the alarms that page, per stage, sent to one encrypted topic that the
+stage's subscribers (cdk.json ``alarm_subscriptions``) receive.
 
-Metrics are addressed by name (function names are deterministic, see ``function_name``),
-so this stack depends only on the API id and the on-failure queue, never on functions.
+Metrics are addressed by name (function, table, queue and domain names are deterministic, see
+``function_name``; the API id is read from its SSM parameter), so this stack takes no export.
+
+What pages: API 5xx rate and p99 latency; per function errors and throttles; stream failures
+and iterator age; the search domain (cluster red, yellow where replicas can be placed, free
+storage, JVM memory pressure, writes blocked); table throttles (reads, writes, GSIs included);
+the account's Lambda concurrency against the stage's threshold.
 """
 
 from __future__ import annotations
@@ -9,17 +15,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import Aws, CfnOutput, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra import parameters
 from infra.components.encrypted_topic import EncryptedTopic
+from infra.nag import acknowledge
 from infra.stages import StageConfig
 
 PERIOD = Duration.minutes(1)
 ITERATOR_AGE_ALARM_MS = 60_000  # a consumer a minute behind the table is falling behind
+FREE_STORAGE_FRACTION = 0.25  # of a data node's volume; AWS's recommended floor
+JVM_PRESSURE_PERCENT = 95  # above this OpenSearch starts refusing requests (circuit breakers)
+YELLOW_MINUTES = 5  # replicas are briefly unassigned during blue/green updates
+_PROTOCOLS = {"email": sns.SubscriptionProtocol.EMAIL, "https": sns.SubscriptionProtocol.HTTPS}
+
+
+def failure_queue_name(config: StageConfig) -> str:
+    """The streams stack's on-failure queue (StreamsStack names it so)."""
+    return f"{config.prefix}-stream-failures"
 
 
 class ObservabilityStack(Stack):
@@ -29,10 +47,9 @@ class ObservabilityStack(Stack):
         construct_id: str,
         *,
         config: StageConfig,
-        api_id: str,
         function_names: Sequence[str],
         consumer_names: Sequence[str] = (),
-        on_failure_queue: sqs.IQueue | None = None,
+        table_index_names: Sequence[str] = (),
         **kw: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kw)
@@ -43,18 +60,47 @@ class ObservabilityStack(Stack):
             topic_name=f"{config.prefix}-alarms",
             publishers=["cloudwatch.amazonaws.com"],
         )
+        self._subscribe()
         self._action = actions.SnsAction(self.alerts.topic)
         self.alarms: list[cloudwatch.Alarm] = []
-        api = self._api_alarms(api_id)
+        api = self._api_alarms(parameters.resolve(config, parameters.API_ID))
         lambdas = self._function_alarms(function_names)
-        streams = self._stream_alarms(consumer_names, on_failure_queue)
-        cloudwatch.Dashboard(
-            self,
-            "Dashboard",
-            dashboard_name=config.prefix,
-            widgets=[api, lambdas, streams] if streams else [api, lambdas],
-        )
+        streams = self._stream_alarms(consumer_names)
+        search = self._search_alarms()
+        capacity = [*self._table_alarms(table_index_names), self._concurrency_alarm()]
+        rows = [row for row in (api, lambdas, streams, search, capacity) if row]
+        cloudwatch.Dashboard(self, "Dashboard", dashboard_name=config.prefix, widgets=rows)
         CfnOutput(self, "AlarmTopicArn", value=self.alerts.topic.topic_arn)
+
+    def _subscribe(self) -> None:
+        """Every subscriber of cdk.json's ``alarm_subscriptions``; failed deliveries are
+        kept in a queue instead of being dropped (email subscribers confirm once)."""
+        if not self.config.alarm_subscriptions:
+            return
+        undelivered = sqs.Queue(
+            self,
+            "UndeliveredAlarms",
+            queue_name=f"{self.config.prefix}-alarms-undelivered",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        for rule in ("AwsSolutions-SQS3", "Serverless-SQSRedrivePolicy"):
+            acknowledge(
+                undelivered,
+                rule,
+                "This queue is the dead-letter end of the alarm subscriptions: SNS parks "
+                "notifications it could not deliver here for an operator to read.",
+            )
+        for number, subscription in enumerate(self.config.alarm_subscriptions, start=1):
+            sns.Subscription(
+                self,
+                f"AlarmSubscriber{number}",
+                topic=self.alerts.topic,
+                protocol=_PROTOCOLS[subscription.protocol],
+                endpoint=subscription.endpoint,
+                dead_letter_queue=undelivered,
+            )
 
     def _alarm(self, construct_id: str, description: str, **props: Any) -> cloudwatch.Alarm:
         alarm = cloudwatch.Alarm(
@@ -155,12 +201,16 @@ class ObservabilityStack(Stack):
             for metric, stat in (("Errors", "Sum"), ("Throttles", "Sum"), ("Duration", "p99"))
         ]
 
-    def _stream_alarms(
-        self, consumers: Sequence[str], queue: sqs.IQueue | None
-    ) -> list[cloudwatch.IWidget]:
-        if queue is None:
+    def _stream_alarms(self, consumers: Sequence[str]) -> list[cloudwatch.IWidget]:
+        if not consumers:
             return []
-        depth = queue.metric_approximate_number_of_messages_visible(period=PERIOD)
+        depth = cloudwatch.Metric(
+            namespace="AWS/SQS",
+            metric_name="ApproximateNumberOfMessagesVisible",
+            dimensions_map={"QueueName": failure_queue_name(self.config)},
+            statistic="Maximum",
+            period=PERIOD,
+        )
         self._alarm(
             "StreamFailures",
             "Stream records gave up after retries and landed in the on-failure queue",
@@ -183,6 +233,141 @@ class ObservabilityStack(Stack):
             cloudwatch.GraphWidget(title="Stream failures queue", left=[depth], width=12),
             cloudwatch.GraphWidget(title="Stream iterator age", left=ages, width=12),
         ]
+
+    def _search_metric(
+        self, name: str, statistic: str, period: Duration = PERIOD
+    ) -> cloudwatch.Metric:
+        return cloudwatch.Metric(
+            namespace="AWS/ES",
+            metric_name=name,
+            dimensions_map={
+                "DomainName": self.config.prefix,
+                "ClientId": self.config.account or Aws.ACCOUNT_ID,
+            },
+            statistic=statistic,
+            period=period,
+        )
+
+    def _search_alarms(self) -> list[cloudwatch.IWidget]:
+        sizing = self.config.search
+        at_least = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+        red = self._search_metric("ClusterStatus.red", "Maximum")
+        self._alarm(
+            "SearchClusterRed",
+            "Search cluster red: a primary shard is unassigned; searches and indexing fail",
+            metric=red,
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=at_least,
+        )
+        yellow = self._search_metric("ClusterStatus.yellow", "Maximum")
+        if sizing.instance_count > 1:  # one node cannot hold replicas: always yellow
+            self._alarm(
+                "SearchClusterYellow",
+                f"Search cluster yellow for {YELLOW_MINUTES} min: replicas unassigned",
+                metric=yellow,
+                threshold=1,
+                evaluation_periods=YELLOW_MINUTES,
+                comparison_operator=at_least,
+            )
+        free = self._search_metric("FreeStorageSpace", "Minimum")  # MiB, per node
+        floor = sizing.volume_gb * 1024 * FREE_STORAGE_FRACTION
+        self._alarm(
+            "SearchFreeStorage",
+            f"A search node has under {FREE_STORAGE_FRACTION:.0%} of its "
+            f"{sizing.volume_gb} GiB volume free; writes block at the flood stage",
+            metric=free,
+            threshold=floor,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+        )
+        jvm = self._search_metric("JVMMemoryPressure", "Maximum")
+        self._alarm(
+            "SearchJvmPressure",
+            f"Search JVM memory pressure at or above {JVM_PRESSURE_PERCENT}% for 3 min",
+            metric=jvm,
+            threshold=JVM_PRESSURE_PERCENT,
+            evaluation_periods=3,
+            comparison_operator=at_least,
+        )
+        blocked = self._search_metric("ClusterIndexWritesBlocked", "Maximum", Duration.minutes(5))
+        self._alarm(
+            "SearchWritesBlocked",
+            "Search cluster refuses writes: the indexer is failing (disk or memory)",
+            metric=blocked,
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=at_least,
+        )
+        return [
+            cloudwatch.GraphWidget(title="Search cluster status", left=[red, yellow], width=8),
+            cloudwatch.GraphWidget(title="Search free storage (MiB)", left=[free], width=8),
+            cloudwatch.GraphWidget(
+                title="Search JVM / writes blocked", left=[jvm], right=[blocked], width=8
+            ),
+        ]
+
+    def _table_alarms(self, index_names: Sequence[str]) -> list[cloudwatch.IWidget]:
+        """Throttle events on the table and its GSIs (a throttled GSI throttles table writes)."""
+        widgets: list[cloudwatch.IWidget] = []
+        for kind in ("Read", "Write"):
+            dimensions = [{"TableName": self.config.prefix}]
+            dimensions += [
+                {"TableName": self.config.prefix, "GlobalSecondaryIndexName": name}
+                for name in index_names
+            ]
+            metrics = {
+                f"m{number}": cloudwatch.Metric(
+                    namespace="AWS/DynamoDB",
+                    metric_name=f"{kind}ThrottleEvents",
+                    dimensions_map=where,
+                    statistic="Sum",
+                    period=PERIOD,
+                )
+                for number, where in enumerate(dimensions)
+            }
+            total = cloudwatch.MathExpression(
+                expression="SUM(METRICS())",
+                using_metrics=metrics,
+                label=f"{kind} throttle events",
+                period=PERIOD,
+            )
+            self._alarm(
+                f"Table{kind}Throttles",
+                f"DynamoDB throttled {kind.lower()}s on {self.config.prefix} or its GSIs",
+                metric=total,
+                threshold=0,
+                evaluation_periods=self.config.alarms.evaluation_periods,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            )
+            widgets.append(
+                cloudwatch.GraphWidget(
+                    title=f"Table {kind.lower()} throttles", left=[total], width=6
+                )
+            )
+        return widgets
+
+    def _concurrency_alarm(self) -> cloudwatch.IWidget:
+        """The account's concurrency is shared by every function of every stage in it."""
+        limit = self.config.alarms.account_concurrency
+        concurrency = cloudwatch.Metric(
+            namespace="AWS/Lambda",
+            metric_name="ConcurrentExecutions",
+            statistic="Maximum",
+            period=PERIOD,
+        )
+        self._alarm(
+            "AccountConcurrency",
+            f"Lambda concurrency in this account and region above {limit}: near the quota, "
+            "functions of every stage here start to throttle",
+            metric=concurrency,
+            threshold=limit,
+            evaluation_periods=self.config.alarms.evaluation_periods,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        )
+        return cloudwatch.GraphWidget(
+            title="Account Lambda concurrency", left=[concurrency], width=12
+        )
 
 
 def _camel(name: str) -> str:

@@ -15,7 +15,7 @@ from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from infra.access import Grantable, effective_access, statements_for
+from infra.access import Grantable, effective_access, statements_for, touches_table
 from infra.components.service_function import ServiceFunction
 from infra.nag import acknowledge
 from infra.stages import StageConfig
@@ -25,6 +25,10 @@ from promptvault.catalogue import Route
 # on "user" routes would refuse personal API keys (Bearer pv_…), and the functions verify
 # every credential themselves (identity/credentials.py), tokens and keys alike.
 AUTHORIZATION = {"public": "NONE", "optional": "NONE", "user": "NONE"}
+# Stages whose endpoints start from a SnapStart snapshot (decision 2, docs/performance.md):
+# the client-facing functions of prod, where a cold start is a customer waiting. Dev and
+# staging deploy often and rarely scale out, so snapshots would cost more than they save.
+SNAP_START_STAGES = ("prod",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +56,11 @@ def environment(route: Route, wiring: RouteWiring) -> dict[str, str]:
         "USER_POOL_CLIENT_ID": wiring.user_pool_client_id,
         "MAX_BODY_BYTES": str(route.max_body_bytes),
     }
-    if {"table:read", "table:write", "table:count"} & set(effective_access(route)):
+    if touches_table(effective_access(route)):
         env["TABLE_NAME"] = wiring.config.prefix
-    if "table:read" in route.access:
+    if "secret:read" in route.access:
         env["CURSOR_SECRET_ARN"] = wiring.grantable.cursor_secret_arn
     if "search:read" in route.access:
-        env["CURSOR_SECRET_ARN"] = wiring.grantable.cursor_secret_arn
         env["SEARCH_BACKEND"] = "opensearch"
         env["SEARCH_ENDPOINT"] = wiring.search_endpoint
     if "cognito:admin-confirm" in route.access:
@@ -90,6 +93,7 @@ class RoutesStack(NestedStack):
                 wiring.grantable,
                 auto_confirm_signup=wiring.config.auto_confirm_signup,
             ),
+            snap_start=wiring.config.name in SNAP_START_STAGES,
         )
         if "search:read" in route.access:
             config = wiring.config
@@ -106,7 +110,7 @@ class RoutesStack(NestedStack):
             "Integration",
             api_id=wiring.api_id,
             integration_type="AWS_PROXY",
-            integration_uri=function.function.function_arn,
+            integration_uri=function.target.function_arn,
             payload_format_version="2.0",
         )
         authorization = AUTHORIZATION[route.auth]
@@ -131,7 +135,7 @@ class RoutesStack(NestedStack):
             scope,
             "Invoke",
             action="lambda:InvokeFunction",
-            function_name=function.function.function_arn,
+            function_name=function.target.function_arn,
             principal="apigateway.amazonaws.com",
             source_arn=self._execute_arn(route, wiring.api_id),
         )

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_opensearchservice as opensearch
 from constructs import Construct
 
+from infra import parameters, removal
 from infra.components.service_function import RETENTION
 from infra.nag import acknowledge
 from infra.stages import StageConfig
@@ -24,6 +25,17 @@ from infra.stages import StageConfig
 ENGINE_VERSION = "OpenSearch_2.19"
 TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10"
 LOG_TYPES = ("ES_APPLICATION_LOGS", "SEARCH_SLOW_LOGS", "INDEX_SLOW_LOGS", "AUDIT_LOGS")
+# What the master role sends (infra/search_mapping/handler.py, promptvault.streams.reindex).
+MASTER_ACTIONS = ("es:ESHttpDelete", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut")
+REINDEX_READS = ("dynamodb:BatchGetItem", "dynamodb:Scan")
+# An operator's IAM principal with this tag set to the stage's name may assume the master role.
+OPERATOR_TAG = "promptvault-search-admin"
+
+
+def mapping_role_name(config: StageConfig) -> str:
+    """The SearchAccess custom resource's role, named so the master role can trust it before
+    it exists (by aws:PrincipalArn: a trust policy may not name a role that does not exist)."""
+    return f"{config.prefix}-search-mapping"
 
 
 class SearchStack(Stack):
@@ -33,12 +45,7 @@ class SearchStack(Stack):
         self.domain_arn = self.format_arn(
             service="es", resource="domain", resource_name=self.domain_name
         )
-        self.master_role = iam.Role(
-            self,
-            "SearchAdmin",
-            assumed_by=iam.AccountRootPrincipal(),
-            description="OpenSearch fine-grained access master: maps function roles to roles",
-        )
+        self.master_role = self._master_role(config)
         logs_by_type = self._log_groups(config)
         self.domain = opensearch.CfnDomain(
             self,
@@ -73,14 +80,65 @@ class SearchStack(Stack):
                 for log_type, group in logs_by_type.items()
             },
         )
-        self.domain.apply_removal_policy(
-            RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
-        )
+        self.domain.apply_removal_policy(removal.stateful(config))
         self.domain.node.add_dependency(self._log_policy(logs_by_type))
         self.endpoint = self.domain.attr_domain_endpoint
         self._acknowledge(config)
+        parameters.publish(
+            self, "EndpointParameter", config, parameters.SEARCH_ENDPOINT, self.endpoint
+        )
+        parameters.publish(
+            self,
+            "AdminRoleParameter",
+            config,
+            parameters.SEARCH_ADMIN_ROLE_ARN,
+            self.master_role.role_arn,
+        )
         CfnOutput(self, "SearchEndpoint", value=f"https://{self.endpoint}")
         CfnOutput(self, "SearchAdminRoleArn", value=self.master_role.role_arn)
+
+    def _master_role(self, config: StageConfig) -> iam.Role:
+        """The FGAC master: assumed by the deploy's custom resource (SearchAccess) and by
+        operators tagged for this stage (``make reindex``), no one else in the account. It may
+        do what those two do: put the index template, the index, roles and mappings (PUT,
+        HEAD), and rebuild the index from a Scan of the table (DELETE, POST, BatchGetItem)."""
+        mapping_role = f"arn:{self.partition}:iam::{self.account}:role/{mapping_role_name(config)}"
+        table = self.format_arn(service="dynamodb", resource="table", resource_name=config.prefix)
+        role = iam.Role(
+            self,
+            "SearchAdmin",
+            assumed_by=iam.AccountRootPrincipal().with_conditions(
+                {"ArnEquals": {"aws:PrincipalArn": mapping_role}}
+            ),
+            description="OpenSearch fine-grained access master: maps function roles to roles",
+            inline_policies={
+                "access": iam.PolicyDocument(
+                    statements=[
+                        iam.PolicyStatement(
+                            actions=list(MASTER_ACTIONS), resources=[f"{self.domain_arn}/*"]
+                        ),
+                        iam.PolicyStatement(actions=list(REINDEX_READS), resources=[table]),
+                    ]
+                )
+            },
+        )
+        assert role.assume_role_policy is not None
+        role.assume_role_policy.add_statements(
+            iam.PolicyStatement(
+                actions=["sts:AssumeRole"],
+                principals=[iam.AccountRootPrincipal()],
+                conditions={"StringEquals": {f"aws:PrincipalTag/{OPERATOR_TAG}": config.name}},
+            )
+        )
+        account = config.account or "<AWS::AccountId>"  # how cdk-nag renders the token
+        acknowledge(
+            role,
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:es:{config.region}:{account}:"
+            f"domain/{config.prefix}/*]",
+            "OpenSearch paths (indexes, templates, the security plugin's API) are not IAM "
+            "resources; the grant is limited to this stage's domain.",
+        )
+        return role
 
     def _cluster(self, config: StageConfig) -> opensearch.CfnDomain.ClusterConfigProperty:
         sizing = config.search
@@ -120,9 +178,7 @@ class SearchStack(Stack):
                 f"Logs{log_type.title().replace('_', '')}",
                 log_group_name=f"/aws/opensearch/{config.prefix}/{log_type.lower()}",
                 retention=RETENTION[config.log_retention_days],
-                removal_policy=RemovalPolicy.RETAIN
-                if config.retain_data
-                else RemovalPolicy.DESTROY,
+                removal_policy=removal.stateful(config),
             )
             for log_type in LOG_TYPES
         }

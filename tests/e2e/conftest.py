@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,15 +59,16 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-@pytest.fixture(scope="session")
-def local_stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStage]:
-    log = tmp_path_factory.mktemp("local-runtime") / "runtime.log"
-    env = {**os.environ, "PORT": "0", "PYTHONUNBUFFERED": "1"}
+@contextmanager
+def running_local(log: Path, **env: str) -> Iterator[LocalStage]:
+    """``python -m infra.local`` on a free port, with these extra variables, until the block
+    ends; then stopped with SIGINT, and it must exit cleanly."""
+    variables = {**os.environ, "PORT": "0", "PYTHONUNBUFFERED": "1", **env}
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "infra.local"],
             cwd=ROOT,
-            env=env,
+            env=variables,
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
@@ -76,6 +78,12 @@ def local_stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStage
     finally:
         _stop(process)
     assert process.returncode == 0, f"unclean stop:\n{log.read_text(errors='replace')}"
+
+
+@pytest.fixture(scope="session")
+def local_stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStage]:
+    with running_local(tmp_path_factory.mktemp("local-runtime") / "runtime.log") as stage:
+        yield stage
 
 
 @pytest.fixture(scope="session")

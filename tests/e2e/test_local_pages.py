@@ -106,23 +106,28 @@ def test_outbox_lists_what_was_sent_through_ses(http: httpx.Client, local_stage:
     assert sent[0]["headers"]["List-Unsubscribe"] == "<https://example.com/unsubscribe?t=1>"
 
 
-def test_an_unknown_route_is_404_in_the_envelope(http: httpx.Client):
+NOT_FOUND = {"message": "Not Found"}  # what an API Gateway HTTP API answers with no route
+
+
+def test_an_unknown_route_is_404_as_api_gateway_answers_it(http: httpx.Client):
     response = http.get("/v1/no-such-thing")
 
     assert response.status_code == 404
-    assert response.json() == {
-        "success": False,
-        "error": {
-            "code": "NOT_FOUND",
-            "message": "No route for GET /v1/no-such-thing",
-            "details": [],
-        },
-    }
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == NOT_FOUND
 
 
-def test_a_known_path_with_another_method_is_405(http: httpx.Client):
+def test_a_known_path_with_another_method_is_404_as_on_api_gateway(http: httpx.Client):
     response = http.put("/v1/prompts")
 
-    assert response.status_code == 405
-    assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
-    assert response.headers["Allow"] == "GET, POST"
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+    assert "allow" not in response.headers
+
+
+@pytest.mark.parametrize("method", ["TRACE", "PROPFIND", "QUERY", "BREW"])
+def test_a_method_no_route_has_is_404_json_never_a_501_page(http: httpx.Client, method: str):
+    response = http.request(method, "/v1/prompts")
+
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND

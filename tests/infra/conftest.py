@@ -27,7 +27,7 @@ Template = dict[str, Any]
 PROBE_CONSUMER = StreamConsumer(
     package="stream_probe",
     summary="A stream consumer that exists only in the infra tests",
-    access=("table:read", "search:write"),
+    access=("table:get", "search:write"),
     filters=({"dynamodb": {"Keys": {"SK": {"S": ["META"]}}}},),
 )
 

@@ -17,20 +17,18 @@ pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 EXPECTED_AUTHORIZATION = {"public": "NONE", "optional": "NONE", "user": "NONE"}
 # Independent of infra/access.py on purpose: the rights each access word may bring.
 ALLOWED_ACTIONS = {
-    "table:read": {
-        "dynamodb:GetItem",
-        "dynamodb:BatchGetItem",
-        "dynamodb:Query",
-        "dynamodb:ConditionCheckItem",
-        "secretsmanager:GetSecretValue",
-    },
-    "table:write": {
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem",
-        "dynamodb:BatchWriteItem",
-        "dynamodb:ConditionCheckItem",
-    },
+    "table:get": {"dynamodb:GetItem"},
+    "table:batch-get": {"dynamodb:BatchGetItem"},
+    "table:query": {"dynamodb:Query"},
+    "table:put": {"dynamodb:PutItem"},
+    "table:update": {"dynamodb:UpdateItem"},
+    "table:delete": {"dynamodb:DeleteItem"},
+    "table:batch-write": {"dynamodb:BatchWriteItem"},
+    "table:check": {"dynamodb:ConditionCheckItem"},
+    "index:GSI1": {"dynamodb:Query"},
+    "index:GSI2": {"dynamodb:Query"},
+    "index:GSI3": {"dynamodb:Query"},
+    "secret:read": {"secretsmanager:GetSecretValue"},
     "cognito:client": set(),
     "cognito:admin-confirm": {"cognito-idp:AdminConfirmSignUp"},
     "cognito:admin-roles": {
@@ -39,17 +37,12 @@ ALLOWED_ACTIONS = {
         "cognito-idp:AdminRemoveUserFromGroup",
     },
     "cognito:admin-delete": {"cognito-idp:AdminDeleteUser"},
-    # search routes read the domain and sign their result cursors
-    "search:read": {
-        "es:ESHttpGet",
-        "es:ESHttpHead",
-        "es:ESHttpPost",
-        "secretsmanager:GetSecretValue",
-    },
+    "search:read": {"es:ESHttpPost"},
 }
-# Every rate-limited route counts, and every route that reads credentials may record an API
-# key's last use: one UpdateItem, whatever the route declares.
-COUNTING = {"dynamodb:UpdateItem"}
+# The rate limiter (a counter's UpdateItem, read back when refused, replaced when expired) and
+# the credential check (the profile or the key, and the key's last use) every request shares:
+# only on their partitions (dynamodb:LeadingKeys), whatever the route declares.
+COUNTING = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
 BASELINE = {
     "logs:CreateLogStream",
     "logs:PutLogEvents",
@@ -173,9 +166,9 @@ def test_functions_get_the_settings_their_access_needs(assembly):
         assert {"USER_POOL_ID", "USER_POOL_CLIENT_ID"} <= set(env)
         assert env["MAX_BODY_BYTES"] == str(route.max_body_bytes)
         counts = route.rate_limit != "none" or route.auth != "public"
-        assert ("TABLE_NAME" in env) == (
-            counts or bool({"table:read", "table:write"} & set(route.access))
-        )
+        touches = any(word.startswith(("table:", "index:")) for word in route.access)
+        assert ("TABLE_NAME" in env) == (counts or touches)
+        assert ("CURSOR_SECRET_ARN" in env) == ("secret:read" in route.access)
 
 
 def test_routes_are_throttled_as_the_catalogue_says_with_a_stage_default(assembly):

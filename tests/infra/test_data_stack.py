@@ -49,7 +49,8 @@ def test_table_is_encrypted_with_point_in_time_recovery(assembly):
 def test_prod_retains_the_table_and_protects_it_from_deletion(prod):
     table = _table(prod)
 
-    assert table["DeletionPolicy"] == "Retain"
+    assert table["DeletionPolicy"] == "RetainExceptOnCreate"
+    assert table["UpdateReplacePolicy"] == "Retain"
     assert table["Properties"]["DeletionProtectionEnabled"] is True
 
 

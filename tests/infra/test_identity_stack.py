@@ -44,6 +44,6 @@ def test_prod_user_pool_is_retained_with_deletion_protection(prod, dev):
     (prod_pool,) = prod.resources("AWS::Cognito::UserPool").values()
     (dev_pool,) = dev.resources("AWS::Cognito::UserPool").values()
 
-    assert prod_pool["DeletionPolicy"] == "Retain"
+    assert prod_pool["DeletionPolicy"] == "RetainExceptOnCreate"
     assert prod_pool["Properties"]["DeletionProtection"] == "ACTIVE"
     assert dev_pool["DeletionPolicy"] == "Delete"

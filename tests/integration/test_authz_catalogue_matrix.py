@@ -232,6 +232,15 @@ def _on_fresh(method: str, path: str, public: bool = False, **extra: Any) -> Bui
     return build
 
 
+def _labelled_delete(world: World, kind: str) -> Req:
+    """The owner's fresh private prompt with a production label, for someone to remove."""
+    prompt = fresh_private(world, kind)
+    path = f"/v1/prompts/{prompt['id']}/labels/production"
+    moved = call("PUT", path, {"version": 1}, token=world.owner.token)
+    assert moved.status == 200, moved.body
+    return Req("DELETE", path)
+
+
 def _plain(method: str, path: str, **extra: Any) -> Build:
     def build(world: World, kind: str) -> Req:
         return Req(method, path.format(username=world.owner.username), **extra)
@@ -292,6 +301,26 @@ EXPECTED: dict[str, tuple[Build, dict[str, int]]] = {
     ),
     "GET /v1/prompts/{id}/diff": (
         _on("/v1/prompts/{id}/diff", method="GET", query={"from": "1", "to": "2"}),
+        private_read(),
+    ),
+    # labels and rendering (issue 13): the owner moves labels; whoever sees the prompt reads
+    # them and renders it (a read key included: rendering writes nothing)
+    "PUT /v1/prompts/{id}/labels/{label}": (
+        _on("/v1/prompts/{id}/labels/production", method="PUT", body={"version": 1}),
+        owner_write(200),
+    ),
+    "DELETE /v1/prompts/{id}/labels/{label}": (_labelled_delete, owner_write(204)),
+    "GET /v1/prompts/{id}/labels": (_on("/v1/prompts/{id}/labels", method="GET"), private_read()),
+    "GET /v1/prompts/{id}/labels/{label}/history": (
+        _on("/v1/prompts/{id}/labels/production/history", method="GET"),
+        private_read(),
+    ),
+    "POST /v1/prompts/{id}/render": (
+        _on(
+            "/v1/prompts/{id}/render",
+            method="POST",
+            body={"variables": {"topic": "matrix"}, "version": 2},
+        ),
         private_read(),
     ),
     "GET /v1/categories": (_plain("GET", "/v1/categories"), everyone(200)),

@@ -120,7 +120,9 @@ def test_a_token_forged_with_the_pool_key_and_genuine_claims_is_accepted(user):
 
 
 def _request(route_key: str, user: User, prompt: dict[str, Any]) -> dict[str, Any]:
-    path = route_key.split(" ", 1)[1].format(id=prompt["id"], n="1", username=user.username)
+    path = route_key.split(" ", 1)[1].format(
+        id=prompt["id"], n="1", username=user.username, label="production"
+    )
     request: dict[str, Any] = {"method": route_key.split(" ")[0], "path": path}
     if route_key == "POST /v1/prompts":
         request["body"] = prompt_body()

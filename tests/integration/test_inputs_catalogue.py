@@ -30,6 +30,7 @@ import pytest
 
 from promptvault.catalogue import ROUTES, Route
 from promptvault.core.settings import get_settings
+from promptvault.prompts.schemas import LABEL_PATTERN
 from promptvault.ratelimit.limits import active
 from tests.support.api import FakeContext, Reply, call, event
 from tests.support.factories import PASSWORD, User, create_prompt, prompt_body, sign_up
@@ -175,6 +176,15 @@ def _archived(owner: User) -> str:
     return str(prompt_id)
 
 
+def _labelled(owner: User) -> str:
+    """A prompt of the owner's whose version 1 is labelled production."""
+    prompt_id = create_prompt(owner)["id"]
+    path = f"/v1/prompts/{prompt_id}/labels/production"
+    reply = call("PUT", path, {"version": 1}, token=owner.token)
+    assert reply.status == 200, reply.body
+    return str(prompt_id)
+
+
 Example = Callable[[Route, User], Request]
 
 EXAMPLES: dict[str, Example] = {
@@ -219,6 +229,20 @@ EXAMPLES: dict[str, Example] = {
     ),
     "GET /v1/prompts/{id}/diff": lambda r, u: Request(
         r, {"id": _edited_prompt(u)["id"]}, query={"from": "1", "to": "2"}
+    ),
+    # labels and rendering (issue 13)
+    "PUT /v1/prompts/{id}/labels/{label}": lambda r, u: Request(
+        r, {"id": create_prompt(u)["id"], "label": "production"}, {"version": 1}, u.token
+    ),
+    "DELETE /v1/prompts/{id}/labels/{label}": lambda r, u: Request(
+        r, {"id": _labelled(u), "label": "production"}, token=u.token
+    ),
+    "GET /v1/prompts/{id}/labels": lambda r, u: Request(r, {"id": _labelled(u)}),
+    "GET /v1/prompts/{id}/labels/{label}/history": lambda r, u: Request(
+        r, {"id": _labelled(u), "label": "production"}
+    ),
+    "POST /v1/prompts/{id}/render": lambda r, u: Request(
+        r, {"id": create_prompt(u)["id"]}, {"variables": {"topic": "Q3"}, "version": 1}
     ),
     "GET /v1/categories": lambda r, u: Request(r),
     "GET /v1/models": lambda r, u: Request(r),
@@ -474,13 +498,19 @@ def test_a_deeply_nested_body_is_400_never_a_server_error(route_key, kind, owner
 @pytest.mark.parametrize("route_key", BODY_ROUTES)
 @pytest.mark.parametrize(
     "content_type",
-    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "a/b"],
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "multipart/form-data",  # no boundary: never parsed, so never a server error
+        "a/b",
+    ],
 )
-def test_a_body_that_is_not_sent_as_json_is_400_and_writes_nothing(route_key, content_type, owner):
+def test_a_body_that_is_not_sent_as_json_is_415_and_writes_nothing(route_key, content_type, owner):
     request = valid(route_key, owner)
     request = replace(request, headers={**request.headers, "content-type": content_type})
 
-    assert_rejected(request, 400, "BAD_REQUEST", "Content-Type")
+    assert_rejected(request, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type")
 
 
 @pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "Application/JSON"])
@@ -549,6 +579,8 @@ DELETE_ME = "DELETE /v1/users/me"
 ROLE = "PUT /v1/admin/users/{username}/role"
 ARCHIVE = "POST /v1/moderation/prompts/{id}/archive"
 RESTORE = "POST /v1/moderation/prompts/{id}/restore"
+LABEL = "PUT /v1/prompts/{id}/labels/{label}"
+RENDER = "POST /v1/prompts/{id}/render"
 
 FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     # accounts
@@ -665,6 +697,31 @@ FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     ("POST /v1/prompts/{id}/versions/{n}/restore", {"changeMessage": "x" * 501}, "changeMessage"),
     ("POST /v1/prompts/{id}/versions/{n}/restore", {"changeMessage": 5}, "changeMessage"),
     ("POST /v1/prompts/{id}/versions/{n}/restore", {"changeMessage": "a\u2029b"}, "changeMessage"),
+    # labels and rendering (issue 13)
+    (LABEL, {"version": MISSING}, "version"),
+    (LABEL, {"version": 0}, "version"),
+    (LABEL, {"version": -1}, "version"),
+    (LABEL, {"version": 2}, "version"),  # the prompt has one version
+    (LABEL, {"version": 1_000_000}, "version"),
+    (LABEL, {"version": "1"}, "version"),
+    (LABEL, {"version": 1.5}, "version"),
+    (LABEL, {"version": True}, "version"),
+    (LABEL, {"version": None}, "version"),
+    (LABEL, {"version": [1]}, "version"),
+    (RENDER, {"variables": "topic=x"}, "variables"),
+    (RENDER, {"variables": ["Q3"]}, "variables"),
+    (RENDER, {"variables": {f"v{i}": 1 for i in range(101)}}, "variables"),
+    (RENDER, {"variables": {}}, "variables.topic"),  # required
+    (RENDER, {"variables": {"topic": 3}}, "variables.topic"),  # a string
+    (RENDER, {"variables": {"topic": None}}, "variables.topic"),
+    (RENDER, {"variables": {"topic": "x", "__class__": "x"}}, "variables.__class__"),  # strict
+    (RENDER, {"label": "Production"}, "label"),
+    (RENDER, {"label": "x" * 37}, "label"),
+    (RENDER, {"label": 5}, "label"),
+    (RENDER, {"label": "production"}, "version"),  # both
+    (RENDER, {"version": 0}, "version"),
+    (RENDER, {"version": 1_000_000}, "version"),
+    (RENDER, {"strict": "maybe"}, "strict"),
     # engagement
     (RATE, {"score": MISSING}, "score"),
     (RATE, {"score": 0}, "score"),
@@ -856,6 +913,12 @@ ACCEPTED_CASES: list[tuple[str, dict[str, Any]]] = [
     (ARCHIVE, {"reason": "Spam 🚫 スパム"}),
     (ARCHIVE, {"reason": "<img src=x onerror=alert(1)>"}),
     (RESTORE, {"reason": "Spam 🚫 スパム"}),
+    (LABEL, {"version": 1}),
+    (RENDER, {"version": 1}),
+    (RENDER, {"strict": False, "variables": {"topic": "x", "unknown": 1}}),
+    (RENDER, {"variables": {"topic": "x" * 10_000}}),
+    (RENDER, {"variables": {"topic": "会議 🚀 <script>alert(1)</script> {{topic}} {% x %}"}}),
+    (RENDER, {"variables": {"topic": "'; DROP TABLE prompts; --"}}),
 ]
 NOT_ECHOED = {"scopes", "expiresAt"}  # normalised: sorted, and a datetime in UTC
 # Archiving spends its example (the prompt is archived); the others stay valid when they
@@ -966,7 +1029,26 @@ HOSTILE_USERNAMES = [
     "%2e%2e",
     "..",
 ]
-HOSTILE_VALUES = {"id": HOSTILE_IDS, "n": HOSTILE_NUMBERS, "username": HOSTILE_USERNAMES}
+# Labels are 1-36 of a-z, 0-9, ".", "_" and "-", from a letter or digit; latest is no one's
+# (the ids above that are well-formed labels, such as "null", are labels anyone may set)
+HOSTILE_LABELS = [
+    *[value for value in HOSTILE_IDS if not re.fullmatch(LABEL_PATTERN, value)],
+    "latest",
+    "Production",
+    "x" * 37,
+    ".",
+    "..",
+    "-x",
+    "LABEL#x",
+    "prod uction",
+    "",
+]
+HOSTILE_VALUES = {
+    "id": HOSTILE_IDS,
+    "n": HOSTILE_NUMBERS,
+    "username": HOSTILE_USERNAMES,
+    "label": HOSTILE_LABELS,
+}
 
 
 # Idempotent removals that check only the id's shape, never what it names: one can always
@@ -1029,6 +1111,7 @@ LISTINGS = [
     "GET /v1/users/{username}/followers",
     "GET /v1/users/{username}/following",
     "GET /v1/leaderboard",
+    "GET /v1/prompts/{id}/labels/{label}/history",
 ]
 SEARCH = "GET /v1/search"
 SUGGEST = "GET /v1/search/suggest"
@@ -1042,6 +1125,13 @@ QUERY_CASES: list[tuple[str, dict[str, str], str]] = [
     ("GET /v1/prompts", {"tag": "../../etc/passwd"}, "tag"),
     ("GET /v1/users/me/prompts", {"status": "deleted"}, "status"),
     ("GET /v1/users/me/prompts", {"visibility": "secret"}, "visibility"),
+    ("GET /v1/prompts/{id}", {"version": "0"}, "version"),
+    ("GET /v1/prompts/{id}", {"version": "abc"}, "version"),
+    ("GET /v1/prompts/{id}", {"version": "1000000"}, "version"),
+    ("GET /v1/prompts/{id}", {"label": "x" * 37}, "label"),
+    ("GET /v1/prompts/{id}", {"label": "Production"}, "label"),
+    ("GET /v1/prompts/{id}", {"label": "../../etc/passwd"}, "label"),
+    ("GET /v1/prompts/{id}", {"label": "latest", "version": "1"}, "version"),
     ("GET /v1/prompts/{id}/diff", {"from": "0"}, "from"),
     ("GET /v1/prompts/{id}/diff", {"to": "-2"}, "to"),
     ("GET /v1/prompts/{id}/diff", {"from": "abc"}, "from"),

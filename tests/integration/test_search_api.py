@@ -1,6 +1,7 @@
 """GET /v1/search, /v1/search/suggest and /v1/prompts?sort= through the real handlers, on
-the process's tantivy index. Documents are written to the engine directly (the stream
-indexer is tested elsewhere); a tag unique to each test keeps tests apart."""
+tantivy and on the real OpenSearch node (the module runs once per engine). Documents are
+written to the engine directly (the stream indexer is tested elsewhere); a tag unique to
+each test keeps tests apart."""
 
 from __future__ import annotations
 
@@ -8,11 +9,23 @@ import uuid
 
 import pytest
 
+from promptvault.search import service
 from promptvault.search.backend import PromptStats
-from promptvault.search.engine import get_backend
 from tests.support.api import call
 from tests.support.factories import sign_up
+from tests.support.opensearch import ENGINES, fresh_engine
 from tests.support.search import document
+
+
+@pytest.fixture(autouse=True, scope="module", params=ENGINES)
+def engine(request, tmp_path_factory):
+    """The engine the search functions use for this module's run."""
+    with (
+        fresh_engine(request.param, request, tmp_path_factory.mktemp("api")) as engine,
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setattr(service, "get_backend", lambda: engine)
+        yield engine
 
 
 @pytest.fixture
@@ -21,7 +34,7 @@ def tag():
 
 
 def seed(*docs):
-    get_backend().upsert(list(docs))
+    service.get_backend().upsert(list(docs))
 
 
 def search(**query):

@@ -226,9 +226,12 @@ def test_finding_12_the_text_of_a_prompt_is_stored_nfc_and_trimmed(owner):
     assert data["content"] == "Summarise the caf\u00e9 notes about {{topic}} in five bullet points."
     assert data["instructions"] == "Use the caf\u00e9 tone."
     assert data["exampleOutput"] == "- Caf\u00e9 point"
-    assert data["variables"] == [
-        {"name": "topic", "description": "the caf\u00e9 topic", "default": "x"}
-    ]
+    (variable,) = data["variables"]
+    assert (variable["name"], variable["description"], variable["default"]) == (
+        "topic",
+        "the caf\u00e9 topic",
+        "x",
+    )
     assert data["tags"] == ["cafes"]
 
 
@@ -490,6 +493,9 @@ BY_LINK = [
     ("DELETE", "/rating", None, {}, 204),
     ("PUT", "/bookmark", None, {}, 200),
     ("POST", "/fork", {}, {}, 201),
+    ("GET", "/labels", None, {}, 200),
+    ("GET", "/labels/production/history", None, {}, 200),
+    ("POST", "/render", {"variables": {"topic": "x"}, "version": 1}, {}, 200),
 ]
 BY_LINK_IDS = [f"{method} {tail or '/'}" for method, tail, *_ in BY_LINK]
 
@@ -796,10 +802,13 @@ _BODIES = {
     ("PATCH", "/v1/prompts/{id}"): {"title": "A newer title"},
     ("POST", "/v1/moderation/prompts/{id}/archive"): {"reason": "spam"},
     ("POST", "/v1/moderation/prompts/{id}/restore"): {"reason": "fine"},
+    ("PUT", "/v1/prompts/{id}/labels/{label}"): {"version": 1},
+    ("POST", "/v1/prompts/{id}/render"): {"variables": {"topic": "x"}, "version": 1},
 }
 _QUERIES = {("GET", "/v1/prompts/{id}/diff"): {"from": "1", "to": "2"}}
 SLUG_ROUTES = {
-    f"{method} /v1/prompts/{{id}}{tail.replace('/versions/1', '/versions/{n}')}"
+    f"{method} /v1/prompts/{{id}}"
+    + tail.replace("/versions/1", "/versions/{n}").replace("/labels/production", "/labels/{label}")
     for method, tail, *_ in BY_LINK
 }
 
@@ -816,12 +825,14 @@ def test_finding_7_every_route_that_resolves_slugs_answers_and_documents_410(rou
 
     gone = _deleted(owner)
     path = route.path.replace("{id}", gone["slug"]).replace("{n}", "1")
+    path = path.replace("{label}", "production")
     key = (route.method, route.path)
     headers = {"If-Match": gone["etag"]}
 
     reply = call(route.method, path, _BODIES.get(key), owner.token, headers, _QUERIES.get(key))
 
-    documented = importlib.import_module(f"functions.{route.function}.route").endpoint.responses
+    endpoint = importlib.import_module(f"functions.{route.function}.route").endpoint
+    documented = endpoint.responses(route)
     if route.route_key in SLUG_ROUTES:
         assert reply.status == 410, reply.body
         assert reply.error["code"] == "GONE"

@@ -79,7 +79,7 @@ def test_each_function_serves_exactly_its_catalogue_method_and_path(route):
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.route_key)
-def test_each_handler_module_is_the_lazy_entry_for_its_function(route):
+def test_each_handler_module_is_the_entry_built_for_its_function(route):
     handler = importlib.import_module(f"functions.{route.function}.handler").handler
 
     assert callable(handler)

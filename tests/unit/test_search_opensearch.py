@@ -1,8 +1,12 @@
-"""The OpenSearch adapter, tested as data: the exact request bodies it builds (golden JSON
-under tests/unit/golden/) and the parsing of responses shaped like OpenSearch's. No server
-runs here; nothing in this file pretends one did.
+"""The OpenSearch adapter's pure parts, without a server: the mapping (golden JSON, so that
+a change, which needs a reindex, is deliberate), the version arithmetic, the rules every
+query body keeps, and the parsing of failures a real node rarely gives on demand.
 
-To accept an intended change of a body: UPDATE_GOLDEN=1 pytest tests/unit/test_search_opensearch.py
+What a body does is tested on a real node: the behaviour suite (test_search_behaviour.py)
+and the pipeline (tests/integration/test_search_opensearch_pipeline.py) run on one.
+
+To accept an intended change of the mapping:
+    UPDATE_GOLDEN=1 pytest tests/unit/test_search_opensearch.py
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 import pytest
 
 from promptvault.search import opensearch_body as body
-from promptvault.search.backend import PromptStats, SearchQuery, StatsUpdate
+from promptvault.search.backend import PromptStats, SearchQuery
 from promptvault.search.opensearch_backend import IndexingFailed, OpenSearchBackend
 from tests.support.search import document
 
@@ -52,50 +56,23 @@ def test_index_mapping():
     assert_golden("index_body", body.index_body())
 
 
-def test_search_with_words_filters_facets_and_highlights():
-    query = SearchQuery(
-        text="Pyton tut",
-        category="coding",
-        model="gpt-4o",
-        tags=("python",),
-        offset=20,
-        limit=10,
-    )
+def test_a_content_write_carries_the_stored_counters_when_they_are_newer():
+    stored = {"p_0123": {"stats_version": 9, "views": 40, "copies": 3}}
 
-    assert_golden("search_relevance", body.search_body(query, NOW_MS))
+    _, source = body.upsert_actions("prompts", [DOC], stored)
+    _, kept = body.upsert_actions("prompts", [DOC], {"p_0123": {"stats_version": 1, "views": 1}})
+
+    assert (source["views"], source["copies"], source["stats_version"]) == (40, 3, 9)
+    assert source["engagement"] == 40 + 3 * 3
+    assert kept["views"] == DOC.stats.views
 
 
-def test_search_relaxed_to_any_word():
-    assert_golden(
-        "search_any_word", body.search_body(SearchQuery(text="linx terminal"), NOW_MS, strict=False)
-    )
+def test_a_batch_sends_each_prompt_once_at_its_newest_version():
+    newer = document(id=DOC.id, doc_version=8, title="Newer")
 
+    lines = body.upsert_actions("prompts", [DOC, newer, DOC])
 
-def test_search_trending_for_a_viewer_with_own_private():
-    query = SearchQuery(viewer_id="user-9", include_own_private=True, sort="trending")
-
-    assert_golden("search_trending_own", body.search_body(query, NOW_MS))
-
-
-@pytest.mark.parametrize("sort", ["newest", "top", "popular"])
-def test_search_sorted_browse(sort):
-    query = SearchQuery(sort=sort, facets=False, highlight=False, owner_id="owner-1")
-
-    assert_golden(f"search_{sort}", body.search_body(query, NOW_MS))
-
-
-def test_suggest():
-    assert_golden("suggest", body.suggest_body("Englsh Tr", None, 8, False))
-
-
-def test_bulk_upsert_uses_external_versions():
-    assert_golden("bulk_upsert", body.upsert_actions("prompts", [DOC]))
-
-
-def test_bulk_stats_update_is_a_guarded_script():
-    update = StatsUpdate("p_0123", 5, PromptStats(views=11, copies=2))
-
-    assert_golden("bulk_stats", body.stats_actions("prompts", [update]))
+    assert [line["index"]["version"] for line in lines[::2]] == [body.external_version(8)]
 
 
 def test_delete_wins_a_tie_and_beats_counter_updates_of_its_version():
@@ -121,74 +98,7 @@ def test_the_typo_rule_is_opensearch_auto_5_9():
     assert match["bool"]["should"][0]["multi_match"]["fuzziness"] == "AUTO:5,9"
 
 
-# --- responses shaped like OpenSearch's ------------------------------------------------
-
-SEARCH_RESPONSE = {
-    "took": 4,
-    "timed_out": False,
-    "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
-    "hits": {
-        "total": {"value": 31, "relation": "eq"},
-        "max_score": 7.25,
-        "hits": [
-            {
-                "_index": "prompts",
-                "_id": "p_0123",
-                "_score": 7.25,
-                "_source": {k: v for k, v in body.source(DOC).items() if k != "content"},
-                "highlight": {"title": ["<mark>Python</mark> tutor"]},
-                "sort": [7.25, 1767225600000, "p_0123"],
-            }
-        ],
-    },
-    "aggregations": {
-        "category": {
-            "doc_count_error_upper_bound": 0,
-            "sum_other_doc_count": 0,
-            "buckets": [{"key": "coding", "doc_count": 30}, {"key": "writing", "doc_count": 1}],
-        },
-        "model": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0, "buckets": []},
-        "tags": {
-            "doc_count_error_upper_bound": 0,
-            "sum_other_doc_count": 3,
-            "buckets": [{"key": "python", "doc_count": 12}],
-        },
-    },
-}
-
-
-def test_parse_search_reads_hits_totals_highlights_and_facets():
-    result = body.parse_search(SEARCH_RESPONSE)
-
-    (hit,) = result.hits
-    assert result.total == 31
-    assert hit.id == "p_0123"
-    assert hit.document.title == "Python tutor"
-    assert hit.document.content == ""
-    assert hit.document.stats == DOC.stats
-    assert hit.document.tags == ("python", "teaching")
-    assert hit.highlights == {"title": ["<mark>Python</mark> tutor"]}
-    assert result.facets == {
-        "category": {"coding": 30, "writing": 1},
-        "model": {},
-        "tags": {"python": 12},
-    }
-
-
-def test_parse_suggest_puts_titles_that_start_with_the_prefix_first():
-    response = {
-        "hits": {
-            "total": {"value": 3, "relation": "eq"},
-            "hits": [
-                {"_id": "a", "_score": 3.0, "_source": {"title": "Learn English"}},
-                {"_id": "b", "_score": 2.0, "_source": {"title": "English Translator"}},
-                {"_id": "c", "_score": 1.0, "_source": {"title": "English Translator"}},
-            ],
-        }
-    }
-
-    assert body.parse_suggest(response, "engl", 8) == ["English Translator", "Learn English"]
-
+# --- failures shaped like OpenSearch's ------------------------------------------------
 
 BULK_RESPONSE = {
     "took": 3,
@@ -227,17 +137,22 @@ def test_bulk_failures_ignore_stale_and_missing_documents():
     assert body.bulk_failures(BULK_RESPONSE) == [("p_bad", 400, "mapper_parsing_exception")]
 
 
+class FakeIndices:
+    def exists(self, **_kwargs):
+        return True
+
+
 class FakeClient:
     """Records calls and answers with canned, OpenSearch-shaped responses."""
 
-    def __init__(self, search_responses=(), bulk_response=None):
+    def __init__(self, bulk_response=None):
         self.calls: list[tuple[str, dict[str, Any]]] = []
-        self._search = list(search_responses)
+        self.indices = FakeIndices()
         self._bulk = bulk_response or {"errors": False, "items": []}
 
-    def search(self, **kwargs):
-        self.calls.append(("search", kwargs))
-        return self._search.pop(0)
+    def mget(self, **kwargs):
+        self.calls.append(("mget", kwargs))
+        return {"docs": []}
 
     def bulk(self, **kwargs):
         self.calls.append(("bulk", kwargs))
@@ -246,20 +161,6 @@ class FakeClient:
     def delete(self, **kwargs):
         self.calls.append(("delete", kwargs))
         return {"result": "deleted"}
-
-
-EMPTY = {"hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}}
-
-
-def test_backend_asks_again_with_any_word_when_nothing_has_every_word():
-    client = FakeClient([EMPTY, SEARCH_RESPONSE])
-
-    result = OpenSearchBackend(client, "prompts").search(SearchQuery(text="linx terminal"))
-
-    strict, relaxed = (kwargs["body"] for _, kwargs in client.calls)
-    assert result.total == 31
-    assert len(strict["query"]["bool"]["must"]) == 2
-    assert len(relaxed["query"]["bool"]["must"]) == 1
 
 
 def test_backend_raises_for_real_bulk_failures_only():
@@ -277,5 +178,5 @@ def test_backend_delete_sends_the_external_version_and_ignores_conflicts():
     OpenSearchBackend(client, "prompts").delete("p_0123", 7)
 
     ((_, kwargs),) = client.calls
-    assert kwargs["params"] == body.delete_params(7)
+    assert kwargs["params"] == body.delete_params(7)  # no refresh on AWS
     assert set(kwargs["ignore"]) == {404, 409}

@@ -1,12 +1,13 @@
 """Privacy: another user's private, unlisted, draft or archived prompt never comes back from
-search, suggest or any sort; owners see their own only when they ask for them."""
+search, suggest or any sort; owners see their own only when they ask for them. On tantivy
+and on the real OpenSearch node, one index per engine for the module."""
 
 from __future__ import annotations
 
 import pytest
 
 from promptvault.search.backend import PromptStats, SearchQuery
-from promptvault.search.tantivy_backend import TantivyBackend
+from tests.support.opensearch import ENGINES, fresh_engine
 from tests.support.search import document
 
 HIDDEN = [
@@ -19,9 +20,14 @@ HIDDEN = [
 SORTS = ["relevance", "newest", "top", "popular", "trending"]
 
 
-@pytest.fixture
-def engine(tmp_path):
-    engine = TantivyBackend(tmp_path)
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request, tmp_path_factory):
+    with fresh_engine(request.param, request, tmp_path_factory.mktemp("privacy")) as engine:
+        seed(engine)
+        yield engine
+
+
+def seed(engine):
     busy = PromptStats(views=10_000, copies=500, rating_count=100, rating_sum=500, bookmarks=50)
     docs = [document(id="p_bob_public", owner_id="bob", title="Secret recipe public")]
     docs += [
@@ -46,7 +52,6 @@ def engine(tmp_path):
         for visibility, status in HIDDEN
     ]
     engine.upsert(docs)
-    return engine
 
 
 def ids(engine, **query):

@@ -1,15 +1,14 @@
 """Relevance on real text: the 1,529 prompts of prompts.chat; misspelt and partial queries
-find the prompt a person meant in the top three. The index is built once per worker."""
+find the prompt a person meant in the top three, on tantivy and on the real OpenSearch node.
+The index is built once per engine."""
 
 from __future__ import annotations
 
 import pytest
 
 from promptvault.search.backend import SearchQuery
-from promptvault.search.tantivy_backend import TantivyBackend
+from tests.support.opensearch import ON_OPENSEARCH, fresh_engine
 from tests.support.search import csv_documents
-
-pytestmark = pytest.mark.xdist_group("search-csv")
 
 MEANT = [
     ("Linux Termnal", "Linux Terminal"),  # one typo, 7 letters
@@ -40,11 +39,17 @@ MEANT = [
 ]
 
 
-@pytest.fixture(scope="module")
-def library(tmp_path_factory):
-    engine = TantivyBackend(tmp_path_factory.mktemp("prompts-chat"), threads=2)
-    engine.upsert(csv_documents())
-    return engine
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param("tantivy", marks=pytest.mark.xdist_group("search-csv")),
+        pytest.param("opensearch", marks=ON_OPENSEARCH),
+    ],
+)
+def library(request, tmp_path_factory):
+    with fresh_engine(request.param, request, tmp_path_factory.mktemp("prompts-chat")) as engine:
+        engine.upsert(csv_documents())
+        yield engine
 
 
 def test_every_real_prompt_is_indexed_even_the_long_ones(library):

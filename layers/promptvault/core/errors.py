@@ -53,6 +53,10 @@ class PayloadTooLarge(DomainError):
     code, status = "PAYLOAD_TOO_LARGE", 413
 
 
+class UnsupportedMediaType(DomainError):
+    code, status = "UNSUPPORTED_MEDIA_TYPE", 415
+
+
 class ValidationFailed(DomainError):
     code, status = "VALIDATION_ERROR", 422
 

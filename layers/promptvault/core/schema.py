@@ -24,7 +24,13 @@ class ApiModel(BaseModel):
     """Request and response bodies: camelCase on the wire, unknown fields refused."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strip_whitespace=False
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        str_strip_whitespace=False,
+        # built when first used (web/handler_factory builds the route's own at init): a
+        # function does not pay for the bodies of the other routes of its domain
+        defer_build=True,
     )
 
 

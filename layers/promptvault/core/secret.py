@@ -1,5 +1,6 @@
 """The stage's server secret: keys the guest-rater hash and, through HKDF, the cursor
-encryption. CURSOR_SECRET locally, Secrets Manager on AWS (read once per container)."""
+encryption. CURSOR_SECRET locally, Secrets Manager on AWS (read once per container, on first
+use: never at init, and dropped before a SnapStart snapshot, so no snapshot holds it)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from functools import lru_cache
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from promptvault.core import aws, snapshot
 from promptvault.core.settings import get_settings
 
 # HKDF's info labels: one per use, so no two uses of the secret share a key
@@ -20,9 +22,7 @@ def server_secret() -> bytes:
     if settings.cursor_secret:
         return settings.cursor_secret.encode()
     if settings.cursor_secret_arn:
-        import boto3
-
-        client = boto3.client("secretsmanager", region_name=settings.region)
+        client = aws.client("secretsmanager")
         return str(
             client.get_secret_value(SecretId=settings.cursor_secret_arn)["SecretString"]
         ).encode()
@@ -35,3 +35,9 @@ def derived_key(label: bytes, length: int = 32) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=label).derive(
         server_secret()
     )
+
+
+# The secret must not be in the snapshot (nor its derived keys: they are not cached), and a
+# restored sandbox reads the current one (rotation).
+snapshot.drop_before_snapshot(server_secret.cache_clear)
+snapshot.renew_after_restore(server_secret.cache_clear)

@@ -104,9 +104,25 @@ class Item(Model):
 
 
 class Variable(MapAttribute[str, Any]):
+    """A variable a version declares. Absent ``type`` is a string (variables written before
+    types existed); ``default`` holds a string or enum default as it is, ``defaultJson`` the
+    JSON text of a number, boolean or json default (prompts/templates.py reads them)."""
+
     name = UnicodeAttribute()
     description = UnicodeAttribute(null=True)
     default = UnicodeAttribute(null=True)  # type: ignore[assignment]  # "default" is also a pynamodb arg
+    default_json = UnicodeAttribute(null=True, attr_name="defaultJson")
+    kind = UnicodeAttribute(null=True, attr_name="type")  # string|number|boolean|enum|json
+    required = BooleanAttribute(null=True)  # absent: required
+    max_length = IntegerAttribute(null=True, attr_name="maxLength")
+    values = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[assignment]  # enum
+
+
+class Message(MapAttribute[str, Any]):
+    """One message of a chat prompt: its role and its (template) content."""
+
+    role = UnicodeAttribute()
+    content = UnicodeAttribute()
 
 
 class ContentMixin:
@@ -121,6 +137,10 @@ class ContentMixin:
     category = UnicodeAttribute(null=True)
     model = UnicodeAttribute(null=True)
     tags = UnicodeSetAttribute(null=True)
+    # "text" (absent: prompts written before types existed) or "chat"; a chat prompt's
+    # ``content`` is its messages joined, so search, diff and forks read it as before
+    prompt_type = UnicodeAttribute(null=True, attr_name="promptType")
+    messages = ListAttribute(of=Message, null=True)
 
 
 class ForkedFrom(MapAttribute[str, Any]):
@@ -354,6 +374,56 @@ class ModerationItem(Item, discriminator="Moderation"):
     reason = UnicodeAttribute()
     moderator_id = UnicodeAttribute(attr_name="moderatorId")
     created_at = UnicodeAttribute(attr_name="createdAt")
+
+
+# --- labels (issue 13): names that point at versions, with an append-only history ----------
+
+
+class LabelEntry(MapAttribute[str, Any]):
+    """One label of a prompt: the version it points at, who moved it there and when, and the
+    labels item's revision that move made (the label's own tag)."""
+
+    name = UnicodeAttribute()
+    version = IntegerAttribute()
+    moved_by = UnicodeAttribute(attr_name="movedBy")
+    moved_at = UnicodeAttribute(attr_name="movedAt")
+    revision = IntegerAttribute()
+
+
+class LabelsItem(Item, discriminator="Labels"):
+    """PK=PROMPT#<pid>, SK=LABELS: every label the owner set, in one small item, so a fetch by
+    label reads it with the head in one BatchGetItem. ``revision`` bumps on every move: each
+    move is a write conditioned on the revision read (decision 44). ``latest``
+    is never stored: it is the head's ``version``."""
+
+    prompt_id = UnicodeAttribute(attr_name="promptId")
+    revision = IntegerAttribute()
+    entries = ListAttribute(of=LabelEntry, default=list)
+
+
+class LabelMoveItem(Item, discriminator="LabelMove"):
+    """PK=PROMPT#<pid>, SK=LABELMOVE#<label>#<revision:08d>: one move (or removal: no
+    ``toVersion``), written once with the move it records (condition: not there), never
+    changed: the label's history, newest first by a descending Query."""
+
+    prompt_id = UnicodeAttribute(attr_name="promptId")
+    label = UnicodeAttribute()
+    from_version = IntegerAttribute(null=True, attr_name="fromVersion")
+    to_version = IntegerAttribute(null=True, attr_name="toVersion")
+    moved_by = UnicodeAttribute(attr_name="movedBy")
+    moved_at = UnicodeAttribute(attr_name="movedAt")
+    revision = IntegerAttribute()
+
+
+def label_move_prefix(label: str) -> str:
+    return f"LABELMOVE#{label}#"  # "#" is never in a label name: the prefix is one label's
+
+
+def label_move_sk(label: str, revision: int) -> str:
+    return f"{label_move_prefix(label)}{revision:08d}"
+
+
+LABELS = "LABELS"
 
 
 def prompt_pk(prompt_id: str) -> str:

@@ -4,12 +4,11 @@ password reset. Cognito errors become domain errors here, in one place."""
 from __future__ import annotations
 
 from contextlib import suppress
-from functools import lru_cache
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
+from promptvault.core import aws
 from promptvault.core.caller import Caller
 from promptvault.core.clock import now_iso
 from promptvault.core.errors import (
@@ -28,13 +27,16 @@ from promptvault.identity import directory
 from promptvault.identity.schemas import UserOut
 
 
-@lru_cache(maxsize=1)
 def _cognito() -> Any:
-    return boto3.client("cognito-idp", region_name=get_settings().region)
+    return aws.client("cognito-idp")
 
 
 def _client_id() -> str:
     return get_settings().user_pool_client_id
+
+
+# The statuses _map answers with: every route that calls Cognito documents them.
+COGNITO_REFUSALS = (401, 403, 409, 422, 429)
 
 
 def _map(error: ClientError) -> DomainError:

@@ -7,11 +7,9 @@ access-token lifetime later; they can refresh at once).
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-import boto3
-
+from promptvault.core import aws
 from promptvault.core.caller import Caller
 from promptvault.core.errors import Forbidden, NotFound
 from promptvault.core.settings import get_settings
@@ -21,9 +19,8 @@ from promptvault.identity.pool import GROUPS
 ROLE_GROUPS = ("moderator", "admin")  # "user" is everyone; its group is kept for completeness
 
 
-@lru_cache(maxsize=1)
 def _cognito() -> Any:
-    return boto3.client("cognito-idp", region_name=get_settings().region)
+    return aws.client("cognito-idp")
 
 
 def set_role(caller: Caller, username: str, role: str) -> str:

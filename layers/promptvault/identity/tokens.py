@@ -10,6 +10,7 @@ from urllib.request import urlopen
 import jwt
 from jwt import PyJWK, PyJWKClient, PyJWKSet
 
+from promptvault.core import snapshot
 from promptvault.core.caller import Caller
 from promptvault.core.errors import Unauthorized
 from promptvault.core.settings import get_settings
@@ -28,6 +29,10 @@ def _file_key_set(url: str) -> PyJWKSet:
     """A JWKS on disk (file:// URL): offline tests and air-gapped local runs."""
     with urlopen(url) as handle:  # noqa: S310  (only file:// reaches here)
         return PyJWKSet.from_json(handle.read().decode())
+
+
+# A restored sandbox fetches the pool's keys again: a snapshot can be days old.
+snapshot.renew_after_restore(_jwks_client.cache_clear)
 
 
 def _signing_key(url: str, token: str) -> PyJWK:

@@ -5,7 +5,10 @@ create 1 TransactWriteItems (2 when the slug collides), get 1 BatchGetItem (head
 +1 GetItem for a slug: the slug guard, which alone answers a slug hidden from the caller, an
 unknown one and a deleted one), update / restore 1 BatchGetItem (head + stats: the answer's
 counters) + 1 TransactWriteItems, delete 1 GetItem + 1 TransactWriteItems + 1 Query
-+ ceil(leftovers/25) BatchWriteItem (leftovers: versions, ratings and fork links).
++ ceil(leftovers/25) BatchWriteItem (leftovers: versions, labels and their history, ratings
+and fork links). Labels: a fetch by label or number 1 BatchGetItem (head + labels; a 304
+stops there) + 1 GetItem (the version); a move 1 BatchGetItem + 1 TransactWriteItems; a
+label's history 1 Query.
 """
 
 from __future__ import annotations
@@ -17,17 +20,21 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.condition import Condition
 
 from promptvault.data.models import (
+    LABELS,
     MAX_VERSION,
     META,
     STATS,
     FeedIndex,
     ForkItem,
     Item,
+    LabelMoveItem,
+    LabelsItem,
     PromptItem,
     PromptStatsItem,
     RatingItem,
     SlugItem,
     VersionItem,
+    label_move_prefix,
     prompt_pk,
     version_sk,
 )
@@ -40,6 +47,14 @@ class SlugTaken(Exception):
 
 class RevisionMismatch(Exception):
     pass
+
+
+class LabelsChanged(Exception):
+    """Another move of this prompt's labels was written since they were read."""
+
+
+class PromptGone(Exception):
+    """The prompt was deleted while its labels were being moved."""
 
 
 def get_head(prompt_id: str) -> PromptItem | None:
@@ -130,9 +145,10 @@ def save_edit(head: PromptItem, expected_revision: int, version: VersionItem | N
         raise
 
 
-# What the cleanup after a delete removes from the prompt's partition. Kept: moderation
+# What the cleanup after a delete removes from the prompt's partition (labels and their
+# history included: they live in it, decision 44). Kept: moderation
 # records (an audit trail, docs/identity.md) and views/copies (they expire within 2 days).
-LEFTOVERS: tuple[type[Item], ...] = (VersionItem, RatingItem, ForkItem)
+LEFTOVERS: tuple[type[Item], ...] = (VersionItem, RatingItem, ForkItem, LabelsItem, LabelMoveItem)
 
 
 def delete_prompt(head: PromptItem, deleted_at: str) -> None:
@@ -225,3 +241,58 @@ def query_feed(
 
 
 FEED_KEY = "FEED#public"
+
+
+# --- labels (issue 13) -------------------------------------------------------------------------
+
+
+def get_head_with_labels(prompt_id: str) -> tuple[PromptItem | None, LabelsItem | None]:
+    """The head and the labels item in one BatchGetItem: all a fetch by label needs to know
+    which version it answers and its ETag (the 304 path reads nothing else)."""
+    pk = prompt_pk(prompt_id)
+    found = {item.sk: item for item in Item.batch_get([(pk, META), (pk, LABELS)])}
+    head, labels = found.get(META), found.get(LABELS)
+    return (
+        head if isinstance(head, PromptItem) else None,
+        labels if isinstance(labels, LabelsItem) else None,
+    )
+
+
+def save_label_move(labels: LabelsItem, expected_revision: int, move: LabelMoveItem) -> None:
+    """The labels as moved and the move's history entry, in one transaction, only if nobody
+    moved a label since ``expected_revision`` was read (0: the prompt had no labels item) and
+    the prompt still exists (a delete's cleanup then finds both in the partition)."""
+    pk = labels.pk
+    unchanged: Condition = (
+        LabelsItem.pk.does_not_exist()
+        if expected_revision == 0
+        else LabelsItem.revision == expected_revision
+    )
+    try:
+        # pynamodb sends condition checks first, then deletes, puts and updates: the
+        # positions below are in that order
+        with transaction() as tx:
+            tx.condition_check(PromptItem, pk, META, condition=PromptItem.pk.exists())
+            tx.save(labels, condition=unchanged)
+            tx.save(move, condition=LabelMoveItem.pk.does_not_exist())
+    except TransactWriteError as error:
+        if failed_at(error, 0):
+            raise PromptGone(labels.prompt_id) from error
+        if failed_at(error, 1) or failed_at(error, 2):
+            raise LabelsChanged(labels.prompt_id) from error
+        raise
+
+
+def query_label_history(
+    prompt_id: str, label: str, limit: int, start: dict[str, Any] | None
+) -> tuple[list[LabelMoveItem], dict[str, Any] | None]:
+    """A label's moves, newest first."""
+    return page(
+        LabelMoveItem.query(
+            prompt_pk(prompt_id),
+            LabelMoveItem.sk.startswith(label_move_prefix(label)),
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=start,
+        )
+    )

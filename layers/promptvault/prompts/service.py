@@ -7,6 +7,7 @@ beyond raising domain errors.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from promptvault.data.models import (
     META,
     ForkedFrom,
     Item,
+    Message,
     Moderation,
     PromptItem,
     PromptStatsItem,
@@ -41,11 +43,14 @@ from promptvault.data.models import (
 )
 from promptvault.prompts import repository as repo
 from promptvault.prompts.schemas import (
+    MessageIn,
     PromptCreate,
     PromptUpdate,
     VariableIn,
+    chat_content,
     variables_problem,
 )
+from promptvault.prompts.templates import VariableSpec
 
 CONTENT_FIELDS = (
     "title",
@@ -57,6 +62,8 @@ CONTENT_FIELDS = (
     "category",
     "model",
     "tags",
+    "prompt_type",
+    "messages",
 )
 _ID = re.compile(r"^p_[0-9a-f]{32}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -104,7 +111,53 @@ def _index_keys(head: PromptItem) -> None:
 
 
 def _variables(items: list[VariableIn]) -> list[Variable]:
-    return [Variable(name=v.name, description=v.description, default=v.default) for v in items]
+    return [_variable(v) for v in items]
+
+
+def _variable(v: VariableIn) -> Variable:
+    text_default = v.type in ("string", "enum")
+    return Variable(
+        name=v.name,
+        description=v.description,
+        kind=v.type,
+        required=v.required,
+        default=v.default if text_default else None,
+        default_json=json.dumps(v.default) if v.default is not None and not text_default else None,
+        max_length=v.max_length,
+        values=v.enum,
+    )
+
+
+def variable_spec(variable: Variable) -> VariableSpec:
+    """A stored variable as the renderer checks values against it (absent type: string)."""
+    kind = variable.kind or "string"
+    default: Any = variable.default
+    if variable.default_json is not None:
+        default = json.loads(variable.default_json)
+    return VariableSpec(
+        variable.name,
+        kind,  # type: ignore[arg-type]
+        variable.required is not False,
+        default is not None,
+        default,
+        variable.max_length,
+        tuple(str(value) for value in variable.values or ()),
+    )
+
+
+def _messages(items: list[MessageIn]) -> list[Message]:
+    return [Message(role=m.role, content=m.content) for m in items]
+
+
+def prompt_type(item: PromptItem | VersionItem) -> str:
+    return item.prompt_type or "text"
+
+
+def template_texts_of(item: PromptItem | VersionItem) -> list[str]:
+    """The texts a prompt or version substitutes variables in."""
+    if prompt_type(item) == "chat":
+        return [m.content for m in item.messages or []]
+    return [item.content]
 
 
 def _snapshot(head: PromptItem, number: int, author: str, message: str | None) -> VersionItem:
@@ -126,6 +179,8 @@ def create_prompt(caller: Caller, data: PromptCreate) -> PromptItem:
     content: dict[str, Any] = {name: getattr(data, name) for name in CONTENT_FIELDS}
     content["variables"] = _variables(data.variables)
     content["tags"] = set(data.tags) or None
+    content["content"] = data.template()
+    content["messages"] = _messages(data.messages) if data.messages is not None else None
     return insert_new_prompt(caller.user_id, content, data.visibility, data.status)
 
 
@@ -296,12 +351,21 @@ def _current(head: PromptItem | None) -> list[dict[str, Any]]:
 def _apply_patch(head: PromptItem, patch: PromptUpdate) -> bool:
     """Copies the sent fields onto the head; True when a content-bearing field changed."""
     changed_content = False
-    for name in patch.model_fields_set - {"change_message", "publish_history"}:
+    sent = patch.model_fields_set - {"change_message", "publish_history"}
+    chat = prompt_type(head) == "chat"
+    if chat and "content" in sent:
+        raise field_error("content", "a chat prompt's content is its messages: send messages")
+    if not chat and "messages" in sent:
+        raise field_error("messages", "only a chat prompt has messages")
+    for name in sent:
         value: Any = getattr(patch, name)
         if name == "variables":
             value = _variables(value or [])
         elif name == "tags":
             value = set(value or []) or None
+        elif name == "messages":
+            value = _messages(value)
+            head.content = chat_content(value)
         if name in CONTENT_FIELDS and _comparable(getattr(head, name)) != _comparable(value):
             changed_content = True
         setattr(head, name, value)
@@ -315,11 +379,7 @@ def _comparable(value: Any) -> Any:
 
 
 def _check_variables(head: PromptItem) -> None:
-    variables = [
-        VariableIn(name=v.name, description=v.description, default=v.default)
-        for v in head.variables
-    ]
-    problem = variables_problem(variables, head.content)
+    problem = variables_problem(list(head.variables), template_texts_of(head))
     if problem:
         raise field_error("variables", problem)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from promptvault.core.caller import Caller
-from promptvault.data.models import PromptItem, PromptStatsItem, VersionItem
+from promptvault.data.models import PromptItem, PromptStatsItem, Variable, VersionItem
 from promptvault.prompts.schemas import (
     ForkedFromOut,
+    MessageOut,
     ModerationNote,
     PromptOut,
     StatsOut,
@@ -15,13 +16,30 @@ from promptvault.prompts.schemas import (
     VersionOut,
     VersionSummary,
 )
+from promptvault.prompts.service import prompt_type, variable_spec
 
 
 def _variables(item: PromptItem | VersionItem) -> list[VariableOut]:
-    return [
-        VariableOut(name=v.name, description=v.description, default=v.default)
-        for v in item.variables or []
-    ]
+    return [_variable(v) for v in item.variables or []]
+
+
+def _variable(variable: Variable) -> VariableOut:
+    spec = variable_spec(variable)
+    return VariableOut(
+        name=spec.name,
+        description=variable.description,
+        type=spec.kind,
+        required=spec.required,
+        default=spec.default,
+        max_length=spec.max_length,
+        enum=list(spec.values) if spec.kind == "enum" else None,
+    )
+
+
+def _messages(item: PromptItem | VersionItem) -> list[MessageOut] | None:
+    if prompt_type(item) != "chat":
+        return None
+    return [MessageOut(role=m.role, content=m.content) for m in item.messages or []]
 
 
 def stats_out(stats: PromptStatsItem | None) -> StatsOut:
@@ -43,8 +61,10 @@ def _content(item: PromptItem | VersionItem) -> dict[str, Any]:
     """The content-bearing fields, which a head and each of its versions share."""
     return {
         "title": item.title,
+        "type": prompt_type(item),
         "description": item.description,
         "content": item.content,
+        "messages": _messages(item),
         "instructions": item.instructions,
         "example_output": item.example_output,
         "variables": _variables(item),

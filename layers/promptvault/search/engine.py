@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from functools import lru_cache
 
+from promptvault.core import snapshot
 from promptvault.core.settings import get_settings
 from promptvault.search.backend import SearchBackend
 
@@ -24,3 +25,13 @@ def get_backend() -> SearchBackend:
 
     directory = settings.search_index_dir or tempfile.mkdtemp(prefix="pv-search-")
     return TantivyBackend(directory)
+
+
+def _renew_after_restore() -> None:
+    """OpenSearch's client holds open connections: a restored sandbox makes its own. (tantivy
+    is the local runtime's, on disk, and never in a snapshot.)"""
+    if get_settings().search_backend == "opensearch":
+        get_backend.cache_clear()
+
+
+snapshot.renew_after_restore(_renew_after_restore)

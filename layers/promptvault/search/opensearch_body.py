@@ -8,6 +8,7 @@ filter of every query.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from promptvault.search.backend import (
@@ -20,6 +21,8 @@ from promptvault.search.backend import (
     SearchQuery,
     SearchResult,
     StatsUpdate,
+    by_doc_version,
+    keep_newest,
 )
 from promptvault.search.text import prefix_tokens, suggestion_order, tokens
 
@@ -33,6 +36,7 @@ VERSION_SHIFT = 32
 # Deletes must stay remembered longer than a stream record can be retried (24 h retention).
 GC_DELETES = "25h"
 _KEYWORDS = ("id", "owner_id", "visibility", "status", "slug", "category", "model", "tags")
+STATS_SOURCE = ["stats_version", *COUNTER_FIELDS]  # what a content write reads back first
 _LONGS = ("doc_version", "stats_version", "created_ms", "engagement", *COUNTER_FIELDS)
 _SORTS: dict[str, list[Any]] = {
     "newest": [{"created_ms": "desc"}, {"id": "asc"}],
@@ -103,17 +107,34 @@ def external_version(doc_version: int) -> int:
     return doc_version << VERSION_SHIFT
 
 
-def upsert_actions(index: str, documents: list[PromptDocument]) -> list[dict[str, Any]]:
-    """Bulk lines: index with an external version, so an older document is refused (409)."""
-    lines: list[dict[str, Any]] = []
+def with_newer_stats(doc: PromptDocument, stored: dict[str, Any] | None) -> PromptDocument:
+    """The document, carrying the stored counters instead of its own when those are newer:
+    an index write replaces the whole source, and counters travel on their own version."""
+    if not stored or int(stored.get("stats_version") or 0) <= doc.stats_version:
+        return doc
+    counters = PromptStats(**{name: int(stored.get(name) or 0) for name in COUNTER_FIELDS})
+    return replace(doc, stats=counters, stats_version=int(stored["stats_version"]))
+
+
+def upsert_actions(
+    index: str,
+    documents: list[PromptDocument],
+    stored: dict[str, dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Bulk lines: index with an external version, so an older document is refused (409).
+    ``stored``: the counters already indexed (``STATS_SOURCE`` of each id), kept if newer."""
+    newest: dict[str, PromptDocument] = {}
     for doc in documents:
+        keep_newest(newest, doc.id, doc, by_doc_version)
+    lines: list[dict[str, Any]] = []
+    for doc in newest.values():
         meta = {
             "_index": index,
             "_id": doc.id,
             "version": external_version(doc.doc_version),
             "version_type": "external",
         }
-        lines += [{"index": meta}, source(doc)]
+        lines += [{"index": meta}, source(with_newer_stats(doc, (stored or {}).get(doc.id)))]
     return lines
 
 

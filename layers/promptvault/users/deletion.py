@@ -53,6 +53,9 @@ ERASED: dict[str, str] = {
     "Fork": "with each fork's head (the reverse link on the original), and a deleted "
     "original's links with it",
     "Stats": "with each prompt, in its delete transaction (it carries the owner's id)",
+    "Labels": "with each prompt: in its partition, removed by the delete's cleanup (it names "
+    "who moved each label)",
+    "LabelMove": "with each prompt: a label's history lives in the prompt's partition",
     "Moderation": "anonymised: GSI1 MODERATOR#<uid>, moderatorId replaced",
     "RateCounter": "PK RATE#user:<uid> and RATE#account:<email>",
 }

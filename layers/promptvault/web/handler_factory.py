@@ -1,8 +1,9 @@
 """Builds one function's handler: resolver, error envelope, auth, body limit, observability.
 
-``promptvault.web.entry`` calls ``build_handler`` on a function's first request. The route
+``promptvault.web.entry`` calls ``build_handler`` at import (Lambda's init phase). The route
 itself is the function's catalogue row: ``register`` puts the route module's endpoint on the
-resolver with the row's method, path, tag and summary.
+resolver with the row's method, path, tag and summary; ``open_clients`` makes the AWS clients
+the row's access uses, so the first request pays for its calls and nothing else.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import typing
+from collections.abc import Iterator
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -20,10 +23,17 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import BaseModel
 
 from promptvault.catalogue import Route, by_function, function_module
 from promptvault.core.caller import Caller, bind_caller, unbind_caller
-from promptvault.core.errors import BadRequest, DomainError, PayloadTooLarge, ValidationFailed
+from promptvault.core.errors import (
+    BadRequest,
+    DomainError,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from promptvault.web.envelope import JSON, error_body, error_response, with_security_headers
 from promptvault.web.responses import Endpoint
 
@@ -57,9 +67,10 @@ def make_resolver() -> APIGatewayHttpResolver:
 
     @app.exception_handler(RequestUnsupportedContentType)
     def _not_json(_exc: RequestUnsupportedContentType) -> Response[str]:
-        # _one_json_object refuses these first; this keeps a missed case a 400, never a 500
+        # _one_json_object refuses these first; this keeps a missed case a 415, never a 500
         metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
-        return Response(400, JSON, error_body("BAD_REQUEST", _NOT_JSON, [_CONTENT_TYPE]))
+        status, code = UnsupportedMediaType.status, UnsupportedMediaType.code
+        return Response(status, JSON, error_body(code, _NOT_JSON, [_CONTENT_TYPE]))
 
     @app.exception_handler(DomainError)
     def _domain(exc: DomainError) -> Response[str]:
@@ -93,7 +104,7 @@ def register(resolver: APIGatewayHttpResolver, route: Route) -> None:
         route.resolver_path,
         route.method,
         summary=route.summary,
-        responses=endpoint.responses,
+        responses=endpoint.responses(route),
         tags=[route.tag],
     )(endpoint.handle)
 
@@ -126,8 +137,9 @@ def _one_json_object(event: dict[str, Any], headers: dict[str, str]) -> dict[str
 
     Powertools would validate a JSON array's first element as the body and drop the rest, so
     anything but one JSON object is refused here, before the resolver runs: another media type
-    is 400 (as are invalid JSON and nesting too deep to parse), an array or a scalar is 422,
-    and so is a repeated key, which would keep only its last value. A missing body is left to
+    is 415 (``multipart/form-data`` without a boundary included: it is never parsed), a body
+    that is not UTF-8 JSON is 400 (as is nesting too deep to parse), an array or a scalar is
+    422, and so is a repeated key, which would keep only its last value. A missing body is left to
     the resolver, which names it. Returns the event to resolve, its Content-Type spelt in lower
     case where it was not (the resolver compares it case-sensitively). ``headers``: the
     event's, names in lower case.
@@ -135,12 +147,14 @@ def _one_json_object(event: dict[str, Any], headers: dict[str, str]) -> dict[str
     content_type = headers.get("content-type", "")
     media, _, parameters = content_type.partition(";")
     if media.strip().lower() not in {"", JSON}:
-        raise BadRequest(_NOT_JSON, [_CONTENT_TYPE])
+        raise UnsupportedMediaType(_NOT_JSON, [_CONTENT_TYPE])
     body = event.get("body")
     if body is None or body == "":
         return event
     try:
-        text = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body
+        raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body
+        # JSON between systems is UTF-8 (RFC 8259); json.loads would also take UTF-16 bytes
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         value = json.loads(text, object_pairs_hook=_unique_keys)
     except RecursionError:
         raise BadRequest("The body is nested too deeply") from None
@@ -188,10 +202,59 @@ def _refusal(exc: DomainError) -> dict[str, Any]:
     return response
 
 
+def open_clients(route: Route) -> None:
+    """What this function's requests use, made at init and nothing more (a route that calls
+    no AWS service loads no botocore): the credential check and the rate limiter, the table's
+    connection (table access, a rate limit or a credential to check), Cognito for the routes
+    that call it, Secrets Manager where the server secret comes from it. No call is made."""
+    from promptvault.core.settings import get_settings
+
+    access = set(route.access)
+    checks = route.auth != "public" or route.rate_limit != "none"
+    # what _caller_for and _limit import, imported now
+    if route.auth != "public":
+        from promptvault.identity.credentials import authenticate  # noqa: F401
+    if route.rate_limit != "none":
+        from promptvault.ratelimit.gate import check  # noqa: F401
+    if checks or any(a.startswith(("table:", "index:")) for a in access):
+        from promptvault.data.transactions import connect
+
+        connect()
+    if any(a.startswith("cognito:") for a in access):
+        from promptvault.core import aws
+
+        aws.client("cognito-idp")
+    if "secret:read" in access and get_settings().cursor_secret_arn:
+        from promptvault.core import aws
+
+        aws.client("secretsmanager")
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for argument in typing.get_args(annotation):
+        yield from _models_in(argument)
+
+
+def prime(resolver: APIGatewayHttpResolver, endpoint: Endpoint) -> None:
+    """Build now what the first request would: the schemas of the bodies this route reads and
+    answers (``ApiModel`` defers them, so a function builds only its own), and the resolver's
+    validation of the route's parameters and body."""
+    hints = typing.get_type_hints(endpoint.handle, include_extras=True)
+    for model in {*_models_in(endpoint.model), *(m for h in hints.values() for m in _models_in(h))}:
+        model.model_rebuild()
+    for served in (*resolver._static_routes, *resolver._dynamic_routes):
+        served.dependant  # noqa: B018  (cached properties: the parameters' validation)
+        served.body_field  # noqa: B018
+
+
 def build_handler(function: str) -> Any:
     route = by_function()[function]
     resolver = make_resolver()
     register(resolver, route)
+    prime(resolver, endpoint_of(route))
+    open_clients(route)
     takes_body = endpoint_of(route).takes_body
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:

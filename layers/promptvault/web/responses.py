@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel
 
+from promptvault.catalogue import Route
 from promptvault.core.schema import ApiModel
 from promptvault.web.envelope import JSON, success_body
 
@@ -55,25 +56,48 @@ def ok(
 
 
 def no_content() -> Response[str]:
-    return Response(204, JSON, "")
+    """204: no body and so no Content-Type (the document declares none either)."""
+    return Response(204, body="")
 
 
 _ERRORS = {
-    400: "Bad request (a body that is not JSON, a bad cursor or header)",
+    400: "Bad request (a body that is not UTF-8 JSON, a bad cursor or header)",
     401: "Missing or invalid credentials",
+    403: "Not allowed for this caller (an API key without the route's scope included)",
     404: "Not found (or not visible to the caller)",
+    409: "Conflict with the current state",
     410: "Gone: a deleted prompt's slug (never given to another prompt)",
+    412: "If-Match is not the current ETag",
     413: "Body too large",
+    415: "Unsupported media type: send the body as application/json",
     422: "Validation error",
+    428: "If-Match is required",
+    429: "Too many requests (see Retry-After)",
 }
+
+
+def web_refusals(route: Route, takes_body: bool) -> tuple[int, ...]:
+    """What promptvault.web.handler_factory can answer for this row before or around its
+    function: 400 and 422 (the resolver's validation), 413 (every body is measured against
+    the row's limit), 415 for a route that reads a body, 401 and 403 where credentials are
+    read (a token, or a key lacking the scope), 429 where a rate limit counts."""
+    statuses = {400, 413, 422}
+    if takes_body:
+        statuses.add(415)
+    if route.auth != "public":
+        statuses |= {401, 403}
+    if route.rate_limit != "none":
+        statuses.add(429)
+    return tuple(sorted(statuses))
 
 
 def documented(
     model: Any, status: int = 200, description: str = "Success", errors: tuple[int, ...] = ()
 ) -> dict[int, Any]:
-    """OpenAPI responses for a route: the success envelope plus the error envelope."""
+    """OpenAPI responses for a route: the success envelope plus the error envelope (a 204
+    documents no content: infra/openapi.py drops what the resolver infers for it)."""
     success: dict[str, Any] = {"description": description}
-    if model is not None:
+    if model is not None and status != 204:
         success["content"] = {JSON: {"model": Envelope[model]}}
     responses: dict[int, Any] = {status: success}
     for code in sorted({400, 422, *errors}):
@@ -93,11 +117,13 @@ class Endpoint:
     handle: Callable[..., Response[str]]
     model: Any  # the success envelope's ``data``: a model, a list or union of them, or None
     status: int = 200
-    errors: tuple[int, ...] = ()  # documented error statuses besides 400 and 422
+    errors: tuple[int, ...] = ()  # what the function itself refuses with (web_refusals adds
+    # what the web layer answers for its catalogue row)
 
-    @property
-    def responses(self) -> dict[int, Any]:
-        return documented(self.model, self.status, errors=self.errors)
+    def responses(self, route: Route) -> dict[int, Any]:
+        """Every status the route can answer, for the OpenAPI document."""
+        refusals = web_refusals(route, self.takes_body)
+        return documented(self.model, self.status, errors=(*self.errors, *refusals))
 
     @property
     def takes_body(self) -> bool:

@@ -1,5 +1,6 @@
-"""The tantivy engine's behaviour: typo rule, prefixes, filters, sorts, facets, highlights,
-suggestions and versioned writes. Each test gets its own on-disk index."""
+"""The search engines' shared behaviour: typo rule, prefixes, filters, sorts, facets,
+highlights, suggestions and versioned writes. Every test runs on tantivy and on a real
+OpenSearch node (tests/support/opensearch.py), each time on an index of its own."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from tests.support.search import document
 
 
 @pytest.fixture
-def engine(tmp_path):
-    return TantivyBackend(tmp_path)
+def engine(make_engine):
+    return make_engine()
 
 
 def titles(engine, **query):
@@ -408,7 +409,26 @@ def test_stats_for_a_missing_or_deleted_document_are_ignored(engine):
     assert engine.search(SearchQuery()).total == 0
 
 
-def test_the_index_survives_reopening(tmp_path):
+def test_a_deleted_prompt_stays_deleted_when_its_late_counters_arrive(engine):
+    doc = document(title="Deleted then counted", doc_version=2)
+    engine.upsert([doc])
+    engine.update_stats([StatsUpdate(doc.id, 1, PromptStats(views=1))])
+    engine.delete(doc.id, 2)
+
+    engine.update_stats([StatsUpdate(doc.id, 9, PromptStats(views=50))])
+    engine.upsert([document(id=doc.id, title="Deleted then counted", doc_version=2)])
+
+    assert engine.versions() == {}
+    assert titles(engine, text="counted") == []
+
+
+def test_reads_before_any_write_answer_empty(engine):
+    assert engine.search(SearchQuery(text="anything")).total == 0
+    assert engine.suggest("any", None) == []
+    assert engine.versions() == {}
+
+
+def test_the_tantivy_index_survives_reopening(tmp_path):
     TantivyBackend(tmp_path).upsert([document(title="Persistent prompt")])
 
     assert titles(TantivyBackend(tmp_path), text="persistent") == ["Persistent prompt"]

@@ -1,0 +1,5 @@
+"""DELETE /v1/prompts/{id}/labels/{label}"""
+
+from promptvault.web.entry import entry
+
+handler = entry("labels_delete")

@@ -1,0 +1,5 @@
+"""GET /v1/prompts/{id}/labels"""
+
+from promptvault.web.entry import entry
+
+handler = entry("labels_list")

@@ -1,0 +1,5 @@
+"""PUT /v1/prompts/{id}/labels/{label}"""
+
+from promptvault.web.entry import entry
+
+handler = entry("labels_set")
