@@ -83,7 +83,8 @@ PRICES = {
     "search_gp3_gb_month": 0.146,
 }
 HOURS_A_MONTH = 730
-ALARMS = 99  # observability stack, one set per stage
+# CloudWatch alarms per stage, as synthesized (tests/infra/test_cost_model.py keeps it true)
+ALARMS = {"dev": 120, "staging": 119, "prod": 119}
 KMS_KEYS = 3  # table, topics, secret
 DATA_GB = {"dev": 1, "staging": 5, "prod": 20}  # table size assumed per stage
 
@@ -241,7 +242,7 @@ def fixed_floor(stage: str) -> dict[str, float]:
         "search masters": masters,
         "search storage": storage,
         "table storage": table,
-        "alarms": ALARMS * float(PRICES["alarm_month"]),
+        "alarms": ALARMS[stage] * float(PRICES["alarm_month"]),
         "secret + KMS keys": float(PRICES["secret_month"])
         + KMS_KEYS * float(PRICES["kms_key_month"]),
     }
