@@ -26,6 +26,7 @@ SECTIONS = (
     "search_engines",
     "engagement",
     "search_after_write",
+    "sdk",
     "local_writes",
     "local_writes_before",
     "load",
@@ -94,6 +95,11 @@ def print_tables(sections: dict[str, Any]) -> None:
         from bench.search_after_write import search_after_write_table
 
         print(search_after_write_table(sections["search_after_write"]))
+        print()
+    if "sdk" in sections:
+        from bench.sdk import sdk_table
+
+        print(sdk_table(sections["sdk"]))
         print()
     if "cost" in sections:
         from bench.cost import print_table as print_cost
@@ -213,6 +219,11 @@ def main(argv: list[str] | None = None) -> int:
             "search after write: 40 prompts in the local runtime ...", file=sys.stderr, flush=True
         )
         sections["search_after_write"] = search_after_write.run()
+    if "sdk" in wanted:
+        from bench import sdk
+
+        print("sdk: cache hit, 304 revalidation, cold fetch ...", file=sys.stderr, flush=True)
+        sections["sdk"] = sdk.run()
 
     if "cost" in wanted:
         from bench import cost
@@ -266,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             ("awscalls", "all_at_minimum"),
             ("search", "meets_goal"),
             ("search_after_write", "meets_goal"),
+            ("sdk", "meets_goal"),
             ("local_writes", "meets_goal"),
             ("load", "ok"),
         )

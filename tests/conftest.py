@@ -35,4 +35,11 @@ for name in ("AWS_ENDPOINT_URL", "DYNAMODB_ENDPOINT", "AWS_PROFILE"):
     os.environ.pop(name, None)
 
 # The engines of the search behaviour suite, and the real OpenSearch node (tests/support).
+# The Python SDK (sdk/python, its own package) is tested from its source, not installed.
+import sys  # noqa: E402
+
 from tests.support.opensearch import engine_kind, make_engine, opensearch_node  # noqa: E402, F401
+
+_SDK = str(Path(__file__).resolve().parents[1] / "sdk" / "python" / "src")
+if _SDK not in sys.path:
+    sys.path.insert(0, _SDK)
