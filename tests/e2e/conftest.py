@@ -35,8 +35,10 @@ class LocalStage:
     log: Path
 
 
-def _wait_for_banner(process: subprocess.Popen[bytes], log: Path) -> dict[str, str]:
-    deadline = time.monotonic() + STARTUP_SECONDS
+def _wait_for_banner(
+    process: subprocess.Popen[bytes], log: Path, seconds: float = STARTUP_SECONDS
+) -> dict[str, str]:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         urls = dict(_URL.findall(log.read_text(errors="replace")))
         if {"API", "moto"} <= urls.keys():
@@ -60,7 +62,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_local(log: Path, **env: str) -> Iterator[LocalStage]:
+def running_local(
+    log: Path, startup_seconds: float = STARTUP_SECONDS, **env: str
+) -> Iterator[LocalStage]:
     """``python -m infra.local`` on a free port, with these extra variables, until the block
     ends; then stopped with SIGINT, and it must exit cleanly."""
     variables = {**os.environ, "PORT": "0", "PYTHONUNBUFFERED": "1", **env}
@@ -73,7 +77,7 @@ def running_local(log: Path, **env: str) -> Iterator[LocalStage]:
             stderr=subprocess.STDOUT,
         )
     try:
-        urls = _wait_for_banner(process, log)
+        urls = _wait_for_banner(process, log, startup_seconds)
         yield LocalStage(urls["API"].removesuffix("/v1"), urls["moto"], log)
     finally:
         _stop(process)
