@@ -8,6 +8,7 @@ settings that name it are read.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import warnings
 from contextlib import suppress
@@ -86,6 +87,21 @@ def _start_moto(*, patch: bool = True) -> tuple[object, str]:
     return moto, f"http://{host}:{port}"
 
 
+def _prepare_search_index(url: str) -> None:
+    """What the deploy does on AWS (Custom::OpenSearchIndexTemplate): the index with its
+    mapping before any function writes or searches, and its primary shard started, so the
+    first search never meets an index whose shards are still starting (503)."""
+    from opensearchpy import OpenSearch
+
+    from promptvault.search.opensearch_body import index_body
+
+    client = OpenSearch(hosts=[url], timeout=90)
+    index = os.environ.get("SEARCH_INDEX_NAME", "prompts")
+    if not client.indices.exists(index=index):
+        client.indices.create(index=index, body=index_body())
+    client.cluster.health(index=index, wait_for_status="yellow")  # the node waits up to 30 s
+
+
 def start_local(port: int = 0, *, patch_moto: bool = True, search: str = "tantivy") -> LocalRuntime:
     """Start moto, create the stage's resources, and serve the gateway on 127.0.0.1:port.
 
@@ -113,6 +129,8 @@ def start_local(port: int = 0, *, patch_moto: bool = True, search: str = "tantiv
         environment.apply(environment.identity(pool.pool_id, pool.client_id, moto_url))
         table_name = resources.create_table()
         resources.create_email_identity()
+        if node is not None:
+            _prepare_search_index(node.url)
         pump = start_pump(table_name)  # the stream consumers, as Lambda would run them
         gateway = Gateway()
         gateway.add_page("/_local/dead-letters", lambda: pump.dead_letters)
