@@ -33,7 +33,6 @@ It prints one JSON line: the measurements and every check with its mismatches.
 from __future__ import annotations
 
 import json
-import math
 import os
 import subprocess
 import sys
@@ -45,7 +44,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench.local_run import run_module, signed_in
+from bench.local_run import run_in_local_stage, signed_in
+from bench.report import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 LOADFILE = Path(__file__).resolve().parent / "loadfile.py"
@@ -205,13 +205,6 @@ def _run_locust(
         tail = (work / "locust.log").read_text(errors="replace")[-4000:]
         raise RuntimeError(f"locust failed ({process.returncode}):\n{tail}")
     return [json.loads(line) for line in ledger.read_text().splitlines() if line.strip()]
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest rank."""
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))
-    return ordered[rank]
 
 
 def figures(requests: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
@@ -623,16 +616,8 @@ def run(
     clients: int = RACE_CLIENTS,
 ) -> dict[str, Any]:
     """Measure in a subprocess; SIGINT it (then kill) if it outlives its budget."""
-    with tempfile.TemporaryDirectory(prefix="bench-load-index-") as index_dir:
-        env = {
-            **os.environ,
-            "RATE_LIMITS": RATE_LIMITS,
-            "PYTHONUNBUFFERED": "1",
-            "SEARCH_INDEX_DIR": index_dir,
-            "POWERTOOLS_LOG_LEVEL": "WARNING",
-        }
-        args = [str(users), str(editors), str(seconds), str(rounds), str(clients)]
-        return run_module("bench.load", args, env, seconds + 420, keep_stderr=True)
+    args = [str(users), str(editors), str(seconds), str(rounds), str(clients)]
+    return run_in_local_stage("bench.load", args, RATE_LIMITS, seconds + 420, keep_stderr=True)
 
 
 def load_table(section: dict[str, Any]) -> str:

@@ -4,9 +4,11 @@ measurement run in a subprocess with a time budget."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -57,6 +59,23 @@ def run_module(
         raise RuntimeError(f"{label} failed ({process.returncode}){_tail(err)}")
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return result
+
+
+def run_in_local_stage(
+    name: str, args: list[str], rate_limits: str, budget: float, *, keep_stderr: bool
+) -> dict[str, Any]:
+    """``run_module`` for a bench that serves a local stage in its process: these rate limits
+    (generous, so the counter write stays in every request), a search index of its own that
+    is removed afterwards, handler logs at WARNING."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name.rpartition('.')[2]}-") as index_dir:
+        env = {
+            **os.environ,
+            "RATE_LIMITS": rate_limits,
+            "PYTHONUNBUFFERED": "1",
+            "SEARCH_INDEX_DIR": index_dir,
+            "POWERTOOLS_LOG_LEVEL": "WARNING",
+        }
+        return run_module(name, args, env, budget, keep_stderr=keep_stderr)
 
 
 def _tail(err: str | None) -> str:

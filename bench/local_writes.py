@@ -21,13 +21,13 @@ import csv
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.local_run import run_module, signed_in
+from bench.local_run import run_in_local_stage, signed_in
+from bench.report import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV = ROOT.parent / "shared" / "data" / "prompts-chat.csv"
@@ -41,12 +41,6 @@ GOAL_P95_MS = 150.0
 # rate-limit counter write in every request's path.
 RATE_LIMITS = "prompt-create=10000000/3600,general=10000000/60"
 PROGRESS = sys.stderr  # the gateway's one line per request goes elsewhere (see __main__)
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(q * len(ordered) + 0.5) - 1))
-    return ordered[rank]
 
 
 def _bodies() -> Iterator[dict[str, Any]]:
@@ -146,8 +140,8 @@ def _measure(sizes: list[int], samples: int, *, unpatched: bool) -> dict[str, An
                 {
                     "size": size,
                     "items": items,
-                    "p50_ms": round(_percentile(times, 0.5), 1),
-                    "p95_ms": round(_percentile(times, 0.95), 1),
+                    "p50_ms": round(percentile(times, 0.5), 1),
+                    "p95_ms": round(percentile(times, 0.95), 1),
                     "max_ms": round(max(times), 1),
                     "fill_creates": filled,
                     "fill_creates_per_s": round(filled / fill_seconds, 1) if filled else None,
@@ -175,18 +169,10 @@ def run(
     sizes: tuple[int, ...] = SIZES, samples: int = SAMPLES, *, unpatched: bool = False
 ) -> dict[str, Any]:
     """Measure in a subprocess; SIGINT it (then kill) if it outlives its budget."""
-    with tempfile.TemporaryDirectory(prefix="bench-local-writes-") as index_dir:
-        env = {
-            **os.environ,
-            "RATE_LIMITS": RATE_LIMITS,
-            "PYTHONUNBUFFERED": "1",
-            "SEARCH_INDEX_DIR": index_dir,
-            "POWERTOOLS_LOG_LEVEL": "WARNING",
-        }
-        args = [",".join(map(str, sizes)), str(samples)] + (["--unpatched"] if unpatched else [])
-        # Generous: ~20 creates/s when patched; the unpatched run slows down as it fills.
-        budget = 600 + max(sizes) * (2.0 if unpatched else 0.1)
-        return run_module("bench.local_writes", args, env, budget, keep_stderr=False)
+    args = [",".join(map(str, sizes)), str(samples)] + (["--unpatched"] if unpatched else [])
+    # Generous: ~20 creates/s when patched; the unpatched run slows down as it fills.
+    budget = 600 + max(sizes) * (2.0 if unpatched else 0.1)
+    return run_in_local_stage("bench.local_writes", args, RATE_LIMITS, budget, keep_stderr=False)
 
 
 def local_writes_table(section: dict[str, Any] | None, before: dict[str, Any] | None) -> str:

@@ -17,6 +17,7 @@ import uuid
 from typing import Any
 
 from bench.local_run import run_module, signed_in
+from bench.report import percentile
 
 PROMPTS = 40
 POLL_SECONDS = 0.02
@@ -25,12 +26,6 @@ GOAL_P95_MS = 1000
 # The seeds would stop this run (prompt creation 10/h, general 100/min against a 20 ms poll);
 # generous limits keep the rate-limit counter write in every request's path.
 RATE_LIMITS = "prompt-create=100000/3600,general=100000/60"
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(q * len(ordered) + 0.5) - 1))
-    return ordered[rank]
 
 
 def _measure(prompts: int) -> dict[str, Any]:
@@ -76,14 +71,14 @@ def _measure(prompts: int) -> dict[str, Any]:
                 time.sleep(POLL_SECONDS)
             polls.append(count)
 
-    p95 = _percentile(samples, 0.95)
+    p95 = percentile(samples, 0.95)
     return {
         "method": f"{prompts} prompts created one after another by one user in the local "
         f"runtime (moto + stream pump + tantivy); time from the 201 to the prompt in "
         f"GET /v1/search?q=<unique title word>, polled every {POLL_SECONDS * 1000:.0f} ms "
         f"(timeout {TIMEOUT_SECONDS:.0f} s; a timeout counts as {TIMEOUT_SECONDS * 1000:.0f} ms)",
         "prompts": prompts,
-        "p50_ms": round(_percentile(samples, 0.5), 1),
+        "p50_ms": round(percentile(samples, 0.5), 1),
         "p95_ms": round(p95, 1),
         "max_ms": round(max(samples), 1),
         "mean_polls": round(sum(polls) / len(polls), 1),
