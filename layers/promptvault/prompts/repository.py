@@ -65,15 +65,22 @@ def get_head(prompt_id: str) -> PromptItem | None:
     return item
 
 
-def get_head_with_stats(prompt_id: str) -> tuple[PromptItem | None, PromptStatsItem | None]:
-    """The head and its counters in one BatchGetItem (counters live off the head)."""
+def _head_and[Beside: Item](
+    prompt_id: str, sk: str, kind: type[Beside]
+) -> tuple[PromptItem | None, Beside | None]:
+    """The head and one item beside it in the prompt's partition, in one BatchGetItem."""
     pk = prompt_pk(prompt_id)
-    found = {item.sk: item for item in Item.batch_get([(pk, META), (pk, STATS)])}
-    head, stats = found.get(META), found.get(STATS)
+    found = {item.sk: item for item in Item.batch_get([(pk, META), (pk, sk)])}
+    head, beside = found.get(META), found.get(sk)
     return (
         head if isinstance(head, PromptItem) else None,
-        stats if isinstance(stats, PromptStatsItem) else None,
+        beside if isinstance(beside, kind) else None,
     )
+
+
+def get_head_with_stats(prompt_id: str) -> tuple[PromptItem | None, PromptStatsItem | None]:
+    """The head and its counters in one BatchGetItem (counters live off the head)."""
+    return _head_and(prompt_id, STATS, PromptStatsItem)
 
 
 def stats_of(heads: list[PromptItem]) -> dict[str, PromptStatsItem]:
@@ -249,13 +256,7 @@ FEED_KEY = "FEED#public"
 def get_head_with_labels(prompt_id: str) -> tuple[PromptItem | None, LabelsItem | None]:
     """The head and the labels item in one BatchGetItem: all a fetch by label needs to know
     which version it answers and its ETag (the 304 path reads nothing else)."""
-    pk = prompt_pk(prompt_id)
-    found = {item.sk: item for item in Item.batch_get([(pk, META), (pk, LABELS)])}
-    head, labels = found.get(META), found.get(LABELS)
-    return (
-        head if isinstance(head, PromptItem) else None,
-        labels if isinstance(labels, LabelsItem) else None,
-    )
+    return _head_and(prompt_id, LABELS, LabelsItem)
 
 
 def save_label_move(labels: LabelsItem, expected_revision: int, move: LabelMoveItem) -> None:
