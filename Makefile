@@ -10,7 +10,7 @@ STAGE ?= dev
 PORT ?= 3000
 SEARCH ?= tantivy
 
-.PHONY: help install run test lint format unit bench synth deploy openapi reindex smoke clean cdk-cli
+.PHONY: help install run test lint format unit bench synth deploy openapi events-doc reindex smoke clean cdk-cli
 
 help:
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ smoke: install ## after a deploy: create, read, search, delete one prompt at URL
 
 openapi: install ## regenerate docs/openapi.json from the catalogue and the route modules
 	$(PY) -m infra.openapi > docs/openapi.json
+
+events-doc: install ## regenerate docs/events.md from the event catalogue
+	$(PY) -m promptvault.events.docs > docs/events.md
 
 clean:
 	rm -rf .venv cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -115,14 +115,17 @@ MINIMUM: dict[str, dict[str, int]] = {
     "GET /v1/prompts/{id} (API key)": {"BatchGetItem": 1, "GetItem": 1, "UpdateItem": 1},
     # one UpdateItem answers with the item as updated
     "PATCH /v1/users/me": {"GetItem": 1, "UpdateItem": 2},
-    # password (InitiateAuth); one Query per kind of personal item; the Cognito user; the
+    # password (InitiateAuth); one Query per kind of personal item; the notification
+    # preferences by key (one conditional DeleteItem); where one's id went into others'
+    # notifications (Query GSI1) and one's own notifications (Query); the Cognito user; the
     # profile + guards in one transaction. Each item found adds its delete.
     "DELETE /v1/users/me (no content)": {
         "AdminDeleteUser": 1,
         "BatchWriteItem": 2,
+        "DeleteItem": 1,
         "GetItem": 2,
         "InitiateAuth": 1,
-        "Query": 9,
+        "Query": 11,
         "TransactWriteItems": 1,
         "UpdateItem": 2,
     },
@@ -142,6 +145,15 @@ MINIMUM: dict[str, dict[str, int]] = {
     "GET /v1/users/{username}/followers": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
     "GET /v1/users/{username}/following": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
     "GET /v1/leaderboard": {"Query": 1, "UpdateItem": 1},
+    # --- email preferences and one-click unsubscribe (issue 11): the preferences item (one
+    # GetItem; absent, the defaults answer), written whole on the revision read
+    "GET /v1/users/me/notification-preferences": {"GetItem": 2, "UpdateItem": 1},
+    "PUT /v1/users/me/notification-preferences": {"GetItem": 2, "PutItem": 1, "UpdateItem": 1},
+    # the page checks the link's signature and reads nothing (a link scanner changes nothing)
+    "GET /v1/email/unsubscribe": {"UpdateItem": 1},
+    # the preferences item (its epoch), then the change in one transaction with the profile's
+    # existence checked (an old link never recreates a deleted account's item)
+    "POST /v1/email/unsubscribe": {"GetItem": 1, "TransactWriteItems": 1, "UpdateItem": 1},
     # username guard, profile (the Cognito username is the email), groups, then the change
     "PUT /v1/admin/users/{username}/role": {
         "AdminAddUserToGroup": 1,
@@ -202,6 +214,50 @@ MINIMUM: dict[str, dict[str, int]] = {
     # reads nothing from the table; the index (tantivy here) is not an AWS call
     "trigger stream_indexer (a stats change)": {},
     "trigger stream_indexer (a prompt deleted)": {},
+    # --- notifications (issue 11) ---------------------------------------------------------
+    # one event, one PutEvents (batched by ten)
+    "trigger stream_events (a rating)": {"PutEvents": 1},
+    # idempotency record (PutItem in progress, UpdateItem completed), recipient + actor
+    # (BatchGetItem), preferences and the notification (GetItem), the actor's trace and the
+    # notification (PutItem), the day's quota (UpdateItem), one SendEmail
+    "trigger events_notify (a follow, instant email)": {
+        "BatchGetItem": 1,
+        "GetItem": 2,
+        "PutItem": 3,
+        "SendEmail": 1,
+        "UpdateItem": 2,
+    },
+    # the exactly-once record taken (PutItem) and, the processing having failed, released
+    # (DeleteItem) so the retry runs it again
+    "trigger events_notify (a malformed event: released, retried)": {
+        "DeleteItem": 1,
+        "PutItem": 1,
+    },
+    # who has a digest (Query GSI1), the digest taken (GetItem + conditional DeleteItem), the
+    # profile and the preferences (GetItem), the heads and the actors (BatchGetItem), one email
+    "trigger email_digest (one daily digest)": {
+        "BatchGetItem": 2,
+        "DeleteItem": 1,
+        "GetItem": 3,
+        "Query": 1,
+        "SendEmail": 1,
+    },
+    # the email guard names the account, one conditional UpdateItem marks its profile
+    "trigger email_feedback (a permanent bounce)": {"GetItem": 1, "UpdateItem": 1},
+    # a page of GSI1, then the actors and the targets (one BatchGetItem each)
+    "GET /v1/users/me/notifications": {
+        "BatchGetItem": 2,
+        "GetItem": 1,
+        "Query": 1,
+        "UpdateItem": 1,
+    },
+    "GET /v1/users/me/notifications/unread-count": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    # the unread ids (Query GSI2), one UpdateItem per notification
+    "POST /v1/users/me/notifications/read (all, one unread)": {
+        "GetItem": 1,
+        "Query": 1,
+        "UpdateItem": 2,
+    },
 }
 
 # Endpoints whose observed calls exceed MINIMUM because of the product code: label -> why.
@@ -226,6 +282,13 @@ VARIANTS: dict[str, tuple[str, str, int, dict[str, int]]] = {
         "own-view",
         202,
         {"GetItem": 2, "UpdateItem": 1},
+    ),
+    # only the unread: a page of GSI2 instead of GSI1, then the actors and the targets
+    "GET /v1/users/me/notifications?unread=true": (
+        "notifications_list",
+        "unread-notifications",
+        200,
+        {"BatchGetItem": 2, "GetItem": 1, "Query": 1, "UpdateItem": 1},
     ),
     # a moderator made admin: the group they leave is removed, the new one added
     "PUT /v1/admin/users/{username}/role (a moderator made admin)": (
@@ -257,6 +320,13 @@ def variant_request(label: str, world: Any) -> Any:
         return Request("PUT", f"{path}/rating", {"score": 4, "guestId": f"bench-{uuid.uuid4()}"})
     if kind == "own-view":
         return Request("POST", f"{path}/views", token=world.owner.token)
+    if kind == "unread-notifications":
+        from bench.scenarios import _engaged
+
+        _engaged(world)
+        return Request(
+            "GET", "/v1/users/me/notifications", token=world.owner.token, query={"unread": "true"}
+        )
     if kind == "role-change":
         from bench.scenarios import sign_in_admin
         from tests.support.api import call

@@ -27,6 +27,7 @@ class Request:
     token: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
+    raw: str | None = None  # a body sent as it is (a form), instead of ``body`` as JSON
 
 
 @dataclass
@@ -566,12 +567,215 @@ def indexer_delete_event(world: World) -> dict[str, Any]:
     return {"Records": [stream_record("REMOVE", None, old=head)]}
 
 
+# --- notifications (issue 11) ---------------------------------------------------------------
+
+
+def _engaged(world: World) -> User:
+    """Another person rated the owner's prompt and the notifier told the owner: one unread
+    notification (the events path in process: stream -> bus -> queue -> notifier)."""
+    from tests.support.streams import drain
+
+    fan = sign_up()
+    path = _prompt_path(world, "rating")
+    assert call("PUT", path, {"score": 5}, token=fan.token).status == 200
+    drain()
+    return fan
+
+
+def _notifications(world: World) -> Request:
+    _engaged(world)
+    return Request("GET", "/v1/users/me/notifications", token=world.owner.token)
+
+
+def _unread_count(world: World) -> Request:
+    _engaged(world)
+    return Request("GET", "/v1/users/me/notifications/unread-count", token=world.owner.token)
+
+
+def _mark_all_read(world: World) -> Request:
+    _engaged(world)
+    call("POST", "/v1/users/me/notifications/read", {"all": True}, token=world.owner.token)
+    _engaged(world)  # exactly one unread
+    return Request("POST", "/v1/users/me/notifications/read", {"all": True}, world.owner.token)
+
+
+NOTIFICATION_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("GET /v1/users/me/notifications", "notifications_list", _notifications, 200),
+    Scenario(
+        "GET /v1/users/me/notifications/unread-count",
+        "notifications_unread_count",
+        _unread_count,
+        200,
+    ),
+    Scenario(
+        "POST /v1/users/me/notifications/read (all, one unread)",
+        "notifications_read",
+        _mark_all_read,
+        200,
+    ),
+)
+
+
+def events_event(world: World) -> dict[str, Any]:
+    """One rating's INSERT: one event, one PutEvents."""
+    pid = world.prompt["id"]
+    rating = {
+        "PK": f"PROMPT#{pid}",
+        "SK": f"RATING#u:{_unique('u')}",
+        "type": "Rating",
+        "promptId": pid,
+        "rater": f"u:{_unique('u')}",
+        "score": 4,
+        "updatedAt": "2026-11-30T12:00:00.000Z",
+    }
+    return {"Records": [stream_record("INSERT", rating)]}
+
+
+MALFORMED_MESSAGE = "m-malformed-event"
+
+
+def _sqs_event(message_id: str, detail: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    body = json.dumps({"detail-type": "user.followed", "source": "promptvault", "detail": detail})
+    return {
+        "Records": [
+            {
+                "messageId": message_id,
+                "receiptHandle": "r",
+                "body": body,
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:notify",
+                "awsRegion": "us-east-1",
+            }
+        ]
+    }
+
+
+def notify_malformed_event(world: World) -> dict[str, Any]:
+    """An event that fails inside its exactly-once record: the record is released (DeleteItem)
+    and the message reported for a retry (and, after five, the DLQ)."""
+    return _sqs_event(MALFORMED_MESSAGE, {"id": _unique("e"), "type": "not.an.event"})
+
+
+def notify_event(world: World) -> dict[str, Any]:
+    """A new follower of the owner (email ``instant`` by default): one SQS message."""
+    from promptvault.events.catalogue import Envelope
+
+    fan = sign_up()
+    detail = Envelope(
+        id=_unique("e"),
+        type="user.followed",
+        version=1,
+        occurred_at="2026-11-30T12:00:00.000Z",
+        data={"userId": world.owner.id, "actorId": fan.id},
+    ).model_dump(mode="json", by_alias=True)
+    return _sqs_event(_unique("m"), detail)
+
+
+def digest_event(world: World) -> dict[str, Any]:
+    """The daily schedule, with one person's digest waiting (a rating: ``daily`` by default)."""
+    from tests.support.events import drain_queues
+
+    drain_queues()  # nothing else waiting
+    _engaged(world)
+    return {"period": "daily"}
+
+
+def feedback_event(world: World) -> dict[str, Any]:
+    """SES reports a permanent bounce of a person's address (SNS)."""
+    import json
+
+    person = sign_up()
+    message = {
+        "eventType": "Bounce",
+        "bounce": {
+            "bounceType": "Permanent",
+            "bounceSubType": "General",
+            "bouncedRecipients": [{"emailAddress": person.email}],
+        },
+        "mail": {"destination": [person.email]},
+    }
+    return {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": json.dumps(message)}}]}
+
+
 # label -> (function, event builder): the stream consumers' counted batches
 STREAM_TRIGGERS: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "trigger stream_counters (10 views of one prompt)": ("stream_counters", counters_event),
     "trigger stream_indexer (a stats change)": ("stream_indexer", indexer_event),
     "trigger stream_indexer (a prompt deleted)": ("stream_indexer", indexer_delete_event),
+    "trigger stream_events (a rating)": ("stream_events", events_event),
+    "trigger events_notify (a follow, instant email)": ("events_notify", notify_event),
+    "trigger events_notify (a malformed event: released, retried)": (
+        "events_notify",
+        notify_malformed_event,
+    ),
+    "trigger email_digest (one daily digest)": ("email_digest", digest_event),
+    "trigger email_feedback (a permanent bounce)": ("email_feedback", feedback_event),
 }
+# What a trigger answers when all went well (default: a partial batch response, no failure).
+TRIGGER_REPLIES: dict[str, dict[str, Any]] = {
+    "trigger email_digest (one daily digest)": {
+        "period": "daily",
+        "sent": 1,
+        "empty": 0,
+        "suppressed": 0,
+        "skipped": 0,
+    },
+    "trigger email_feedback (a permanent bounce)": {"suppressed": 1},
+    "trigger events_notify (a malformed event: released, retried)": {
+        "batchItemFailures": [{"itemIdentifier": MALFORMED_MESSAGE}]
+    },
+}
+
+
+# --- email preferences and one-click unsubscribe (issue 11) ---------------------------------
+
+
+def _preferences(world: World) -> Request:
+    return Request("GET", "/v1/users/me/notification-preferences", token=world.owner.token)
+
+
+def _change_preferences(_: World) -> Request:
+    someone = sign_up()  # a first choice: the change is written every run
+    body = {"preferences": {"prompt.rated": {"email": "weekly"}, "user.followed": {"inApp": False}}}
+    return Request("PUT", "/v1/users/me/notification-preferences", body, token=someone.token)
+
+
+def _unsubscribe_link(category: str = "prompt.forked") -> dict[str, str]:
+    """A new person's unsubscribe link (its query): every run turns an email off."""
+    from promptvault.email.tokens import unsubscribe_token
+
+    return {"token": unsubscribe_token(sign_up().id, category, 0)}
+
+
+def _unsubscribe_page(_: World) -> Request:
+    return Request("GET", "/v1/email/unsubscribe", query=_unsubscribe_link())
+
+
+def _one_click(_: World) -> Request:
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    link = _unsubscribe_link()
+    raw = "List-Unsubscribe=One-Click"
+    return Request("POST", "/v1/email/unsubscribe", headers=form, query=link, raw=raw)
+
+
+EMAIL_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "GET /v1/users/me/notification-preferences", "notification_prefs_get", _preferences, 200
+    ),
+    Scenario(
+        "PUT /v1/users/me/notification-preferences",
+        "notification_prefs_update",
+        _change_preferences,
+        200,
+    ),
+    Scenario("GET /v1/email/unsubscribe", "email_unsubscribe_page", _unsubscribe_page, 200),
+    Scenario("POST /v1/email/unsubscribe", "email_unsubscribe", _one_click, 200),
+)
 
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -603,6 +807,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     *IDENTITY_SCENARIOS,
     *ENGAGEMENT_SCENARIOS,
     *SEARCH_SCENARIOS,
+    *NOTIFICATION_SCENARIOS,
+    *EMAIL_SCENARIOS,
 )
 
 
@@ -615,6 +821,7 @@ def send(request: Request) -> Any:
         token=request.token,
         headers=request.headers,
         query=request.query,
+        raw=request.raw,
     )
 
 
@@ -628,7 +835,7 @@ def to_event(request: Request) -> dict[str, Any]:
     headers = {"content-type": "application/json", **request.headers}
     if request.token:
         headers["authorization"] = f"Bearer {request.token}"
-    body = None if request.body is None else json.dumps(request.body)
+    body = request.raw if request.body is None else json.dumps(request.body)
     return event(route, request.path, params, body, headers, dict(request.query))
 
 

@@ -63,6 +63,8 @@ ADMIN_DELETE = ("cognito-idp:AdminDeleteUser",)
 SEARCH_READ = ("es:ESHttpPost",)
 SEARCH_WRITE = ("es:ESHttpDelete", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut")
 EMAIL_SEND = ("ses:SendEmail", "ses:SendRawEmail")
+# The domain-events consumer publishes to the stage's bus, and only there.
+EVENTS_PUT = ("events:PutEvents",)
 KNOWN_ACCESS = frozenset(
     {
         *TABLE_ACTIONS,
@@ -76,6 +78,7 @@ KNOWN_ACCESS = frozenset(
         "search:read",
         "search:write",
         "email:send",
+        "events:put",
     }
 )
 
@@ -105,6 +108,7 @@ class Grantable:
     cursor_secret_arn: str
     search_domain_arn: str | None = None
     email_resources: tuple[str, ...] = ()  # sending identity + configuration set ARNs
+    event_bus_arn: str | None = None  # the stage's event bus (infra/stacks/events.py)
 
 
 def statements_for(
@@ -139,6 +143,10 @@ def statements_for(
         if not resources.email_resources:
             raise ValueError("email:send needs the sending identity and configuration set")
         statements.append(_allow(EMAIL_SEND, list(resources.email_resources)))
+    if "events:put" in wanted:
+        if resources.event_bus_arn is None:
+            raise ValueError("events:put needs the stage's event bus")
+        statements.append(_allow(EVENTS_PUT, [resources.event_bus_arn]))
     return statements
 
 

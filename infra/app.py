@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,18 +21,20 @@ from aws_cdk import App, Aws, Environment, Stack, Tags
 from infra import parameters
 from infra.access import Grantable
 from infra.components.service_function import function_name
-from infra.consumers import CONSUMERS, StreamConsumer
+from infra.consumers import CONSUMERS, StreamConsumer, bus_name
+from infra.environment import published_api_url, stage_environment
 from infra.nag import add_checks, assert_clean
 from infra.stacks.api import ApiStack
 from infra.stacks.data import DataStack, index_arns
-from infra.stacks.email import EmailStack
+from infra.stacks.email import EmailStack, feedback_topic_name
+from infra.stacks.events import EventsStack
 from infra.stacks.identity import PRESIGNUP_PACKAGE, IdentityStack
 from infra.stacks.observability import ObservabilityStack
 from infra.stacks.search import SearchStack
 from infra.stacks.search_access import SearchAccessStack, SearchRole, publish_search_role
 from infra.stacks.streams import StreamsStack
 from infra.stages import STAGES_KEY, StageConfig, cdk_json_context, load_stage
-from promptvault.catalogue import ROUTES
+from promptvault.catalogue import ROUTES, TRIGGERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class StageStacks:
     streams: StreamsStack | None
     observability: ObservabilityStack
     search_access: SearchAccessStack
+    events: EventsStack
 
     @property
     def all(self) -> list[Stack]:
@@ -55,6 +58,7 @@ class StageStacks:
             self.search,
             self.email,
             self.api,
+            self.events,
             self.streams,
             self.observability,
             self.search_access,
@@ -72,8 +76,15 @@ def build_stage(
     def named(concern: str) -> dict[str, object]:
         return {"stack_name": config.stack_name(concern), "env": env}
 
+    # What every function is told about the stage; PUBLIC_URL is added by where it is known:
+    # the API's own stack, or the API id it publishes (stacks deployed after it). The
+    # pre-sign-up trigger deploys before the API exists and builds no links: it goes without.
+    shared = stage_environment(config)
+    after_api = stage_environment(config, public_url=published_api_url(config))
     data = DataStack(app, config.stack_name("Data"), config=config, **named("Data"))
-    identity = IdentityStack(app, config.stack_name("Identity"), config=config, **named("Identity"))
+    identity = IdentityStack(
+        app, config.stack_name("Identity"), config=config, environment=shared, **named("Identity")
+    )
     search = SearchStack(app, config.stack_name("Search"), config=config, **named("Search"))
     email = EmailStack(app, config.stack_name("Email"), config=config, **named("Email"))
     api = ApiStack(
@@ -83,7 +94,23 @@ def build_stage(
         data=data,
         identity=identity,
         search=search,
+        stage_environment=shared,
         **named("Api"),
+    )
+    events = EventsStack(
+        app,
+        config.stack_name("Events"),
+        config=config,
+        grantable=_consumer_grantable(
+            config, data, identity, [a for t in TRIGGERS for a in t.access]
+        ),
+        environment=after_api,
+        feedback_topic_arn=(
+            f"arn:{Aws.PARTITION}:sns:{config.region}:{config.account or Aws.ACCOUNT_ID}:"
+            f"{feedback_topic_name(config)}"
+        ),
+        triggers=TRIGGERS,
+        **named("Events"),
     )
     streams = None
     if consumers:
@@ -93,12 +120,14 @@ def build_stage(
             config=config,
             consumers=consumers,
             stream_arn=parameters.resolve(config, parameters.TABLE_STREAM_ARN),
-            grantable=_consumer_grantable(config, data, identity, consumers),
+            grantable=_consumer_grantable(
+                config, data, identity, [a for c in consumers for a in c.access]
+            ),
             environment={
+                **after_api,
                 "TABLE_NAME": config.prefix,
                 "SEARCH_ENDPOINT": "https://"
                 + parameters.resolve(config, parameters.SEARCH_ENDPOINT),
-                "SES_CONFIGURATION_SET": config.prefix,
             },
             **named("Streams"),
         )
@@ -106,18 +135,20 @@ def build_stage(
     if identity.presignup is not None:
         functions.append(function_name(config, PRESIGNUP_PACKAGE))
     consumer_names = [function_name(config, c.package) for c in consumers]
+    trigger_names = [function_name(config, package) for package in events.functions]
     observability = ObservabilityStack(
         app,
         config.stack_name("Observability"),
         config=config,
-        function_names=[*functions, *consumer_names],
+        function_names=[*functions, *consumer_names, *trigger_names],
         consumer_names=consumer_names,
+        dead_letter_queues=events.dead_letter_queues,
         table_index_names=data.index_names,
         **named("Observability"),
     )
     search_access = _search_access(app, config, api, streams, consumers, named)
     stacks = StageStacks(
-        config, data, identity, search, email, api, streams, observability, search_access
+        config, data, identity, search, email, api, streams, observability, search_access, events
     )
     _order(stacks)
     for stack in stacks.all:
@@ -133,8 +164,11 @@ def _order(stacks: StageStacks) -> None:
     after: list[tuple[Stack | None, list[Stack | None]]] = [
         (s.identity, [s.email]),  # the pool sends through the configuration set
         (s.api, [s.data, s.search]),
-        (s.streams, [s.data, s.search, s.email, s.api]),  # the cursor secret is the API's
-        (s.observability, [s.data, s.search, s.api, s.streams]),
+        # the bus before its publisher and consumers; the cursor secret and the API id are
+        # the API's, the feedback topic the Email stack's
+        (s.events, [s.data, s.email, s.api]),
+        (s.streams, [s.data, s.search, s.email, s.api, s.events]),
+        (s.observability, [s.data, s.search, s.api, s.streams, s.events]),
         (s.search_access, [s.search, s.api, s.streams]),
     ]
     for reader, owners in after:
@@ -147,18 +181,19 @@ def _consumer_grantable(
     config: StageConfig,
     data: DataStack,
     identity: IdentityStack,
-    consumers: Sequence[StreamConsumer],
+    access: Iterable[str],
 ) -> Grantable:
-    """What the consumers may be granted, by deterministic name or published by its owner."""
+    """What the triggers may be granted, by deterministic name or published by its owner."""
     region, account = config.region, config.account or Aws.ACCOUNT_ID
     table = f"arn:{Aws.PARTITION}:dynamodb:{region}:{account}:table/{config.prefix}"
+    access = list(access)
     return Grantable(
         table_arn=table,
         index_arns=index_arns(table, data.index_names),
         # A stream consumer that needs the pool (none today) would import its stable ARN.
         user_pool_arn=(
             identity.user_pool.user_pool_arn
-            if any(a.startswith("cognito:") for c in consumers for a in c.access)
+            if any(a.startswith("cognito:") for a in access)
             else ""
         ),
         cursor_secret_arn=parameters.resolve(config, parameters.CURSOR_SECRET_ARN),
@@ -166,6 +201,9 @@ def _consumer_grantable(
         email_resources=(
             f"arn:{Aws.PARTITION}:ses:{region}:{account}:identity/*",
             f"arn:{Aws.PARTITION}:ses:{region}:{account}:configuration-set/{config.prefix}",
+        ),
+        event_bus_arn=(
+            f"arn:{Aws.PARTITION}:events:{region}:{account}:event-bus/{bus_name(config.prefix)}"
         ),
     )
 

@@ -48,6 +48,14 @@ _PROMPT_HEADS = (
 )
 
 
+def _event_sources() -> tuple[dict[str, Any], ...]:
+    """Only the INSERTs of the items an event is made from (events/catalogue.py ``item``)."""
+    from promptvault.events.catalogue import EVENTS
+
+    items = sorted({spec.item for spec in EVENTS})
+    return ({"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": items}}}},)
+
+
 def filters_for(records: StreamRecords | None) -> tuple[dict[str, Any], ...]:
     if records is None:
         return ()
@@ -55,6 +63,8 @@ def filters_for(records: StreamRecords | None) -> tuple[dict[str, Any], ...]:
         return _counted_filters()
     if records == "prompt-heads":
         return _PROMPT_HEADS
+    if records == "event-sources":
+        return _event_sources()
     assert_never(records)
 
 
@@ -69,3 +79,15 @@ def consumer(trigger: Trigger) -> StreamConsumer:
 
 
 CONSUMERS: tuple[StreamConsumer, ...] = tuple(consumer(t) for t in stream_consumers())
+
+
+def bus_name(prefix: str) -> str:
+    """The stage's event bus: ``<prefix>-events`` (promptvault-<stage>-events)."""
+    return f"{prefix}-events"
+
+
+def event_pattern(trigger: Trigger) -> dict[str, Any]:
+    """The EventBridge rule pattern that routes a trigger's events to its queue."""
+    from promptvault.events.catalogue import SOURCE
+
+    return {"source": [SOURCE], "detail-type": list(trigger.events)}

@@ -31,6 +31,7 @@ _TAGS = {
     "auth": "Sign-up, confirmation, login, tokens and password reset",
     "users": "Profiles, the signed-in user, personal API keys and account deletion",
     "social": "Follows and the reputation leaderboard",
+    "notifications": "In-app notifications, email preferences and one-click unsubscribe",
     "admin": "Roles (admins) and moderation (moderators and admins)",
     "prompts": "Prompts and their immutable versions",
     "reference": "Reference data: categories and models",

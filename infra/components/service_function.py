@@ -12,6 +12,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import bundling, removal
@@ -49,6 +50,9 @@ class ServiceFunction(Construct):
         environment: Mapping[str, str],
         statements: Sequence[iam.PolicyStatement] = (),
         snap_start: bool = False,
+        # Functions invoked asynchronously (EventBridge Scheduler, SNS): where Lambda puts an
+        # event whose retries all failed. The others are invoked synchronously.
+        dead_letter_queue: sqs.IQueue | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         name = function_name(config, package)
@@ -83,6 +87,7 @@ class ServiceFunction(Construct):
             memory_size=config.function_memory_mb,
             timeout=Duration.seconds(config.function_timeout_seconds),
             tracing=lambda_.Tracing.ACTIVE,
+            dead_letter_queue=dead_letter_queue,
             environment={
                 "STAGE": config.name,
                 "POWERTOOLS_SERVICE_NAME": "promptvault",
@@ -104,7 +109,7 @@ class ServiceFunction(Construct):
             if snap_start
             else self.function
         )
-        self._acknowledge()
+        self._acknowledge(asynchronous=dead_letter_queue is not None)
 
     def _logging(self) -> iam.PolicyStatement:
         return iam.PolicyStatement(
@@ -112,7 +117,7 @@ class ServiceFunction(Construct):
             resources=[self.log_group.log_group_arn],
         )
 
-    def _acknowledge(self) -> None:
+    def _acknowledge(self, *, asynchronous: bool) -> None:
         acknowledge(
             self,
             "AwsSolutions-IAM5[Resource::*]",
@@ -125,9 +130,12 @@ class ServiceFunction(Construct):
                 "Python 3.12 is the project's pinned runtime (.python-version, layer wheels and "
                 "bytecode are built for it); moving runtimes is a deliberate, tested upgrade.",
             )
+        if asynchronous:
+            return  # it has a dead-letter queue
         acknowledge(
             self,
             "Serverless-LambdaDLQ",
-            "Invoked synchronously (API Gateway, Cognito trigger) or by a stream event source "
-            "mapping with its own on-failure queue; there is no async invocation to dead-letter.",
+            "Invoked synchronously (API Gateway, Cognito trigger) or by an event source mapping "
+            "(table stream: its on-failure queue; SQS: the queue's redrive to its DLQ); there "
+            "is no async invocation to dead-letter.",
         )

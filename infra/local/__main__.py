@@ -23,11 +23,30 @@ def _banner(runtime: LocalRuntime) -> str:
             f"  OpenAPI      {base}/openapi.json",
             f"  Outbox       {base}/_local/outbox",
             f"  Roles        POST {base}/_local/roles  {{email, role}}",
+            f"  Dead letters {base}/_local/dead-letters  (stream records)",
+            *_events(runtime),
             f"  moto         {runtime.moto_url}",
             f"  Search       {_search(runtime)}",
             "Press Ctrl-C to stop.",
         ]
     )
+
+
+def _events(runtime: LocalRuntime) -> list[str]:
+    """The bus and its queues, the schedules and SES feedback: the paths AWS would drive."""
+    base = runtime.base_url
+    queues = [c.function for c in runtime.poller.consumers] if runtime.poller else []
+    lines = [
+        f"  Event bus    {runtime.event_bus} -> {', '.join(queues) or 'no queues'}",
+        f"  Queues       {base}/_local/queues  (depth, dead letters)",
+    ]
+    periods = list(runtime.triggers.periods) if runtime.triggers else []
+    for period in periods:
+        lines.append(f"  Schedule     POST {base}/_local/schedules/{period}")
+    lines.append(
+        f"  SES feedback POST {base}/_local/email/feedback  {{type: Bounce|Complaint, email}}"
+    )
+    return lines
 
 
 def _search(runtime: LocalRuntime) -> str:

@@ -12,7 +12,8 @@ import secrets
 import tempfile
 
 REGION = "us-east-1"
-TABLE_NAME = "promptvault-local"
+PREFIX = "promptvault-local"  # the stage's resource names, as CDK's promptvault-<stage>
+TABLE_NAME = PREFIX
 EMAIL_DOMAIN = "promptvault.local"
 
 # Credentials and profiles that could point boto3 somewhere real.
@@ -22,6 +23,8 @@ _UNSAFE = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_DEFAUL
 def forced(moto_url: str, search_endpoint: str = "") -> dict[str, str]:
     """Variables the local stage pins: moto endpoints, fake credentials, one region; search
     on tantivy, or on the local OpenSearch node at ``search_endpoint`` (make run SEARCH=...)."""
+    from infra.consumers import bus_name
+
     return {
         "AWS_ENDPOINT_URL": moto_url,
         "DYNAMODB_ENDPOINT": moto_url,
@@ -33,6 +36,8 @@ def forced(moto_url: str, search_endpoint: str = "") -> dict[str, str]:
         "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
         "STAGE": "local",
         "TABLE_NAME": TABLE_NAME,
+        # The stage's bus in moto, with the catalogue's rules and queues (infra/local/queues.py).
+        "EVENT_BUS_NAME": bus_name(PREFIX),
         "AUTO_CONFIRM_SIGNUP": "true",
         # No X-Ray daemon runs locally.
         "POWERTOOLS_TRACE_DISABLED": "true",

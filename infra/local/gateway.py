@@ -35,6 +35,8 @@ MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's own request limit
 FUNCTION_PREFIX = "promptvault-local-"
 
 Handler = Callable[[dict[str, Any], Any], Any]
+# A local-only POST action: the request body in, a status and a JSON payload out.
+Action = Callable[[bytes], tuple[int, Any]]
 
 
 def _json(
@@ -79,6 +81,17 @@ class Gateway:
     def add_page(self, path: str, data: Callable[[], Any]) -> None:
         """A local-only JSON page (e.g. the stream pump's dead letters)."""
         self._local[path] = lambda _r: _json(200, data())
+
+    def add_action(self, path: str, action: Action) -> None:
+        """A local-only ``POST`` (e.g. firing a schedule); other methods answer 405. Actions
+        run one at a time, with the routes' functions, as the handlers do."""
+
+        def respond(request: HttpRequest) -> HttpResponse:
+            with self._invoke_lock:
+                status, payload = action(request.body)
+            return _json(status, payload, indent=None)
+
+        self._actions[path] = respond
 
     @cached_property
     def openapi(self) -> dict[str, Any]:

@@ -10,7 +10,6 @@ destination): logged, kept in ``dead_letters`` and served at ``GET /_local/dead-
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import traceback
@@ -103,6 +102,7 @@ class StreamPump:
         self.max_retries = max_retries
         self.poll_seconds = poll_seconds
         self.dead_letters: list[dict[str, Any]] = []
+        self.read_total = 0  # records read so far, by any caller: queues.settle() watches it
         self._log: list[Record] = []
         self._last: dict[str, str] = {}  # shard id -> last sequence number read
         self._stop = threading.Event()
@@ -134,6 +134,7 @@ class StreamPump:
         """Read what is new on the stream and deliver it; the number of records read."""
         with self._lock:
             fresh = self._read()
+            self.read_total += fresh
             for consumer in self.consumers:
                 while self._deliver(consumer):
                     pass
@@ -256,15 +257,17 @@ class StreamPump:
 def catalogue_consumers() -> list[Consumer]:
     """The consumers infra/consumers.py deploys, with their filters and batch sizes."""
     from infra.consumers import CONSUMERS
-    from promptvault.catalogue import function_module
+    from infra.local.handlers import load_handler
 
     consumers = []
     for row in CONSUMERS:
-        module = importlib.import_module(function_module(row.package))
+        handler = load_handler(row.package)
+        if handler is None:  # not written yet: the runtime starts without it (logged)
+            continue
         consumers.append(
             Consumer(
                 name=row.package,
-                handler=module.handler,
+                handler=handler,
                 filters=tuple(row.filters),
                 batch_size=row.batch_size or 100,
             )

@@ -1,17 +1,23 @@
 """Creates the stage's AWS resources in moto from the same definitions CDK reads.
 
 The table comes from ``table_definition()`` (the pynamodb models), the user pool from
-``promptvault.identity.pool``; nothing here restates a key, an index or a policy.
+``promptvault.identity.pool``, the event bus's rules from the catalogue's ``events:queue``
+triggers (``infra.consumers.event_pattern``); nothing here restates a key, an index, a policy
+or a pattern.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
 from infra.local.environment import EMAIL_DOMAIN
+
+if TYPE_CHECKING:
+    from promptvault.catalogue import Trigger
 
 POOL_NAME = "promptvault-local-users"
 CLIENT_NAME = "promptvault-local-api"
@@ -75,3 +81,119 @@ def create_table() -> str:
 def create_email_identity() -> None:
     """Verify the sending domain, so any ``…@promptvault.local`` sender is accepted."""
     boto3.client("sesv2").create_email_identity(EmailIdentity=EMAIL_DOMAIN)
+
+
+# --- the event bus and its queues ------------------------------------------------------------
+
+# As infra/stacks/events.py deploys them (MAX_RECEIVE_COUNT, SQS_BATCH_SIZE; not imported:
+# that module pulls in CDK), but for the visibility timeout: 6 x the function's timeout there,
+# short here so a failed message comes back quickly.
+MAX_RECEIVE_COUNT = 5  # receives before SQS moves a message to the queue's DLQ
+QUEUE_VISIBILITY_SECONDS = 1
+QUEUE_BATCH_SIZE = 10  # a queue trigger without its own batch size
+
+
+@dataclass(frozen=True, slots=True)
+class EventQueue:
+    """One ``events:queue`` trigger's route: its rule on the bus, its queue and the DLQ."""
+
+    function: str
+    bus: str
+    rule: str
+    rule_arn: str
+    pattern: dict[str, Any]
+    queue_url: str
+    queue_arn: str
+    dlq_url: str
+    dlq_arn: str
+    batch_size: int
+    visibility_timeout: int
+    max_receive_count: int
+
+
+def resource_name(prefix: str, function: str) -> str:
+    """A trigger's queue and rule name, as CDK names them (the function's name,
+    ``infra.components.service_function.function_name``, not imported: it pulls in CDK)."""
+    return f"{prefix}-{function.replace('_', '-')}"[:64]
+
+
+def create_event_bus(name: str) -> str:
+    """The stage's custom bus (``infra.consumers.bus_name``); its ARN."""
+    return str(boto3.client("events").create_event_bus(Name=name)["EventBusArn"])
+
+
+def _queue_arn(sqs: Any, url: str) -> str:
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+    return str(attributes["Attributes"]["QueueArn"])
+
+
+def create_event_queue(
+    bus: str,
+    trigger: Trigger,
+    prefix: str,
+    *,
+    visibility_timeout: int = QUEUE_VISIBILITY_SECONDS,
+    max_receive_count: int = MAX_RECEIVE_COUNT,
+) -> EventQueue:
+    """What AWS has for an ``events:queue`` trigger: a DLQ, the function's queue redriving to
+    it after ``max_receive_count`` receives, a queue policy letting the rule send, and the
+    rule (pattern ``infra.consumers.event_pattern``) with the queue as its target."""
+    from infra.consumers import event_pattern
+
+    sqs, events = boto3.client("sqs"), boto3.client("events")
+    name = resource_name(prefix, trigger.function)
+    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    dlq_arn = _queue_arn(sqs, dlq_url)
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count}
+    queue_url = sqs.create_queue(
+        QueueName=name,
+        Attributes={
+            "VisibilityTimeout": str(visibility_timeout),
+            "RedrivePolicy": json.dumps(redrive),
+        },
+    )["QueueUrl"]
+    queue_arn = _queue_arn(sqs, queue_url)
+    pattern = event_pattern(trigger)
+    rule_arn = events.put_rule(
+        Name=name, EventBusName=bus, EventPattern=json.dumps(pattern), State="ENABLED"
+    )["RuleArn"]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+                "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+            }
+        ],
+    }
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
+    events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
+    return EventQueue(
+        function=trigger.function,
+        bus=bus,
+        rule=name,
+        rule_arn=str(rule_arn),
+        pattern=pattern,
+        queue_url=queue_url,
+        queue_arn=queue_arn,
+        dlq_url=dlq_url,
+        dlq_arn=dlq_arn,
+        batch_size=trigger.batch_size or QUEUE_BATCH_SIZE,
+        visibility_timeout=visibility_timeout,
+        max_receive_count=max_receive_count,
+    )
+
+
+def create_event_queues(
+    bus: str, prefix: str, *, visibility_timeout: int = QUEUE_VISIBILITY_SECONDS
+) -> list[EventQueue]:
+    """One route per ``events:queue`` trigger of the catalogue."""
+    from promptvault.catalogue import triggers_from
+
+    return [
+        create_event_queue(bus, trigger, prefix, visibility_timeout=visibility_timeout)
+        for trigger in triggers_from("events:queue")
+    ]

@@ -15,9 +15,11 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 
 from infra.local import environment, opensearch_node, resources
-from infra.local.gateway import Gateway, GatewayServer, serve
+from infra.local.gateway import Action, Gateway, GatewayServer, serve
 from infra.local.opensearch_node import OpenSearchNode
 from infra.local.pump import StreamPump, start_pump
+from infra.local.queues import QueuePoller, settle, start_poller
+from infra.local.triggers import LocalTriggers
 
 
 @dataclass
@@ -34,12 +36,22 @@ class LocalRuntime:
     pump: StreamPump | None = None
     moto_patched: bool = True  # infra/local/moto_dynamodb.py, undone by stop()
     search_node: OpenSearchNode | None = None  # make run SEARCH=opensearch
+    event_bus: str = ""  # the stage's EventBridge bus in moto
+    poller: QueuePoller | None = None  # the events:queue triggers' queues, as Lambda polls them
+    triggers: LocalTriggers | None = None  # the schedule and email:feedback triggers, by hand
     _stopped: bool = field(default=False)
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait until nothing moves: every stream record and queued message delivered (or
+        dead-lettered), and what their functions wrote or published delivered in turn."""
+        settle(self.pump, self.poller, timeout=timeout)
 
     def stop(self) -> None:
         if self._stopped:
             return
         self._stopped = True
+        if self.poller is not None:
+            self.poller.stop()
         if self.pump is not None:
             self.pump.stop()
         self._server.shutdown()
@@ -51,6 +63,9 @@ class LocalRuntime:
             from infra.local import moto_dynamodb
 
             moto_dynamodb.uninstall()
+        from infra.local import moto_events
+
+        moto_events.uninstall()
         if self.search_node is not None:
             self.search_node.stop()
 
@@ -64,8 +79,10 @@ class LocalRuntime:
 def _start_moto(*, patch: bool = True) -> tuple[object, str]:
     from moto.server import ThreadedMotoServer
 
-    from infra.local import moto_dynamodb
+    from infra.local import moto_dynamodb, moto_events
 
+    # A rule's target gets the event itself, as on AWS (infra/local/moto_events.py).
+    moto_events.install()
     if patch:
         # Transactions journal the items they touch instead of copying the table, one lock
         # serialises DynamoDB requests, the stream shard is trimmed once read: write latency
@@ -82,6 +99,7 @@ def _start_moto(*, patch: bool = True) -> tuple[object, str]:
     except BaseException:
         if patch:
             moto_dynamodb.uninstall()
+        moto_events.uninstall()
         raise
     host, port = moto.get_host_and_port()
     return moto, f"http://{host}:{port}"
@@ -121,6 +139,9 @@ def start_local(port: int = 0, *, patch_moto: bool = True, search: str = "tantiv
         if node is not None:
             node.stop()
         raise
+    pump: StreamPump | None = None
+    poller: QueuePoller | None = None
+    server: GatewayServer | None = None
     try:
         environment.apply(
             environment.forced(moto_url, node.url if node else ""), environment.defaults()
@@ -129,13 +150,26 @@ def start_local(port: int = 0, *, patch_moto: bool = True, search: str = "tantiv
         environment.apply(environment.identity(pool.pool_id, pool.client_id, moto_url))
         table_name = resources.create_table()
         resources.create_email_identity()
+        # The stage's bus, and per events:queue trigger its rule, queue and DLQ.
+        bus = os.environ["EVENT_BUS_NAME"]
+        resources.create_event_bus(bus)
+        routes = resources.create_event_queues(bus, environment.PREFIX)
         if node is not None:
             _prepare_search_index(node.url)
-        pump = start_pump(table_name)  # the stream consumers, as Lambda would run them
         gateway = Gateway()
-        gateway.add_page("/_local/dead-letters", lambda: pump.dead_letters)
+        triggers = LocalTriggers()  # the schedule and email:feedback triggers, fired by hand
+        add_trigger_actions(gateway, triggers)
         server = serve(gateway, port)
+        pump = start_pump(table_name)  # the stream consumers, as Lambda would run them
+        poller = start_poller(routes)  # the queue consumers, as Lambda would run them
+        gateway.add_page("/_local/dead-letters", pump.dead_letters.copy)
+        gateway.add_page("/_local/queues", poller.describe)
     except BaseException:
+        for worker in (poller, pump):
+            if worker is not None:
+                worker.stop()
+        if server is not None:
+            server.server_close()
         moto.stop()  # type: ignore[attr-defined]
         if node is not None:
             node.stop()
@@ -143,6 +177,9 @@ def start_local(port: int = 0, *, patch_moto: bool = True, search: str = "tantiv
             from infra.local import moto_dynamodb
 
             moto_dynamodb.uninstall()
+        from infra.local import moto_events
+
+        moto_events.uninstall()
         raise
     # A short poll keeps Ctrl-C snappy: shutdown() waits for the loop's next poll.
     thread = threading.Thread(
@@ -161,4 +198,20 @@ def start_local(port: int = 0, *, patch_moto: bool = True, search: str = "tantiv
         pump=pump,
         moto_patched=patch_moto,
         search_node=node,
+        event_bus=bus,
+        poller=poller,
+        triggers=triggers,
     )
+
+
+def add_trigger_actions(gateway: Gateway, triggers: LocalTriggers) -> None:
+    """``POST /_local/schedules/<period>`` per schedule, ``POST /_local/email/feedback``, and
+    ``GET /_local/schedules`` listing the periods (infra/local/triggers.py)."""
+    for period in triggers.periods:
+        gateway.add_action(f"/_local/schedules/{period}", _schedule_action(triggers, period))
+    gateway.add_action("/_local/email/feedback", triggers.email_feedback)
+    gateway.add_page("/_local/schedules", triggers.schedules)
+
+
+def _schedule_action(triggers: LocalTriggers, period: str) -> Action:
+    return lambda _body: triggers.run_schedule(period)

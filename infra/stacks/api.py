@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack
@@ -60,6 +61,7 @@ class ApiStack(Stack):
         data: DataStack,
         identity: IdentityStack,
         search: SearchStack | None = None,
+        stage_environment: Mapping[str, str] | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kw)
@@ -110,6 +112,11 @@ class ApiStack(Stack):
                 if search
                 else ""
             ),
+            # PUBLIC_URL: the API's own URL (no stage has a custom domain; infra/environment.py)
+            stage_environment={
+                **(stage_environment or {}),
+                "PUBLIC_URL": self.api.attr_api_endpoint,
+            },
         )
         self.route_stacks = [
             RoutesStack(self, f"Routes{tag.title()}", routes=routes, wiring=wiring)

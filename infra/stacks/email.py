@@ -13,19 +13,29 @@ from infra.components.encrypted_topic import EncryptedTopic
 from infra.stages import StageConfig
 
 
+def configuration_set_name(config: StageConfig) -> str:
+    """The stage's configuration set: the user pool and every email function send through it."""
+    return config.prefix
+
+
+def feedback_topic_name(config: StageConfig) -> str:
+    """The bounce and complaint topic; the email feedback function subscribes to it by name."""
+    return f"{config.prefix}-email-feedback"
+
+
 class EmailStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kw: Any):
         super().__init__(scope, construct_id, **kw)
         self.feedback = EncryptedTopic(
             self,
             "Feedback",
-            topic_name=f"{config.prefix}-email-feedback",
+            topic_name=feedback_topic_name(config),
             publishers=["ses.amazonaws.com"],
         )
         self.configuration_set = ses.ConfigurationSet(
             self,
             "Sending",
-            configuration_set_name=config.prefix,
+            configuration_set_name=configuration_set_name(config),
             suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
             reputation_metrics=True,
             sending_enabled=True,

@@ -6,6 +6,7 @@ same definition the local runtime gives moto, so local and AWS sign-in behave al
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aws_cdk import CfnOutput, Duration, Stack
@@ -26,7 +27,15 @@ GROUP_PRECEDENCE = {"admin": 0, "moderator": 1, "user": 2}
 
 
 class IdentityStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kw: Any):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        environment: Mapping[str, str] | None = None,
+        **kw: Any,
+    ):
         super().__init__(scope, construct_id, **kw)
         self.user_pool = self._user_pool(config)
         self.client = self._client(config)
@@ -49,7 +58,7 @@ class IdentityStack(Stack):
                 handler=handler_path(PRESIGNUP_PACKAGE),
                 description="Cognito pre-sign-up trigger: auto-confirms in this stage",
                 layer=shared_layer(self),
-                environment={"AUTO_CONFIRM_SIGNUP": "true"},
+                environment={**(environment or {}), "AUTO_CONFIRM_SIGNUP": "true"},
             )
             self.user_pool.add_trigger(
                 cognito.UserPoolOperation.PRE_SIGN_UP, self.presignup.function

@@ -5,9 +5,10 @@ Metrics are addressed by name (function, table, queue and domain names are deter
 ``function_name``; the API id is read from its SSM parameter), so this stack takes no export.
 
 What pages: API 5xx rate and p99 latency; per function errors and throttles; stream failures
-and iterator age; the search domain (cluster red, yellow where replicas can be placed, free
-storage, JVM memory pressure, writes blocked); table throttles (reads, writes, GSIs included);
-the account's Lambda concurrency against the stage's threshold.
+and iterator age; the first message in any dead-letter queue of the events backbone; the
+search domain (cluster red, yellow where replicas can be placed, free storage, JVM memory
+pressure, writes blocked); table throttles (reads, writes, GSIs included); the account's
+Lambda concurrency against the stage's threshold.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from constructs import Construct
 from infra import parameters
 from infra.components.encrypted_topic import EncryptedTopic
 from infra.nag import acknowledge
+from infra.stacks.events import DeadLetterQueue
 from infra.stages import StageConfig
 
 PERIOD = Duration.minutes(1)
@@ -50,6 +52,7 @@ class ObservabilityStack(Stack):
         function_names: Sequence[str],
         consumer_names: Sequence[str] = (),
         table_index_names: Sequence[str] = (),
+        dead_letter_queues: Sequence[DeadLetterQueue] = (),
         **kw: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kw)
@@ -66,9 +69,10 @@ class ObservabilityStack(Stack):
         api = self._api_alarms(parameters.resolve(config, parameters.API_ID))
         lambdas = self._function_alarms(function_names)
         streams = self._stream_alarms(consumer_names)
+        dead_letters = self._dead_letter_alarms(dead_letter_queues)
         search = self._search_alarms()
         capacity = [*self._table_alarms(table_index_names), self._concurrency_alarm()]
-        rows = [row for row in (api, lambdas, streams, search, capacity) if row]
+        rows = [row for row in (api, lambdas, streams, dead_letters, search, capacity) if row]
         cloudwatch.Dashboard(self, "Dashboard", dashboard_name=config.prefix, widgets=rows)
         CfnOutput(self, "AlarmTopicArn", value=self.alerts.topic.topic_arn)
 
@@ -233,6 +237,34 @@ class ObservabilityStack(Stack):
             cloudwatch.GraphWidget(title="Stream failures queue", left=[depth], width=12),
             cloudwatch.GraphWidget(title="Stream iterator age", left=ages, width=12),
         ]
+
+    def _queue_depth(self, queue_name: str) -> cloudwatch.Metric:
+        return cloudwatch.Metric(
+            namespace="AWS/SQS",
+            metric_name="ApproximateNumberOfMessagesVisible",
+            dimensions_map={"QueueName": queue_name},
+            statistic="Maximum",
+            period=PERIOD,
+        )
+
+    def _dead_letter_alarms(self, queues: Sequence[DeadLetterQueue]) -> list[cloudwatch.IWidget]:
+        """Any message in a DLQ of the events backbone pages, as the stream failures do
+        (docs/runbook.md: *A dead-letter queue alarm*)."""
+        depths = []
+        for queue in queues:
+            depth = self._queue_depth(queue.name)
+            self._alarm(
+                f"DeadLetters{_camel(queue.name)}",
+                f"{queue.name} holds messages: {queue.holds}",
+                metric=depth,
+                threshold=0,
+                evaluation_periods=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            )
+            depths.append(depth)
+        if not depths:
+            return []
+        return [cloudwatch.GraphWidget(title="Dead-letter queues", left=depths, width=24)]
 
     def _search_metric(
         self, name: str, statistic: str, period: Duration = PERIOD

@@ -7,8 +7,8 @@ Nesting keeps one deployable API stack while each domain's resources get their o
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from aws_cdk import NestedStack, Stack
 from aws_cdk import aws_apigatewayv2 as apigw
@@ -43,6 +43,8 @@ class RouteWiring:
     user_pool_id: str
     user_pool_client_id: str
     search_endpoint: str = ""  # https://<OpenSearch domain endpoint>
+    # What every function of the stage is told (infra/environment.py: bus, sender, URL)
+    stage_environment: Mapping[str, str] = field(default_factory=dict)
 
 
 def construct_id(route: Route) -> str:
@@ -52,6 +54,7 @@ def construct_id(route: Route) -> str:
 def environment(route: Route, wiring: RouteWiring) -> dict[str, str]:
     """Only the settings this route's access needs (names match promptvault.core.settings)."""
     env = {
+        **wiring.stage_environment,
         "USER_POOL_ID": wiring.user_pool_id,
         "USER_POOL_CLIENT_ID": wiring.user_pool_client_id,
         "MAX_BODY_BYTES": str(route.max_body_bytes),

@@ -31,6 +31,29 @@ STREAM_READ = (
 )
 
 
+def acknowledge_wildcards(
+    config: StageConfig, access: Sequence[str], function: ServiceFunction
+) -> None:
+    """Index documents and email identities are not IAM resources; the domain and the
+    account's verified identities are the narrowest scope IAM offers."""
+    account = config.account or "<AWS::AccountId>"  # how cdk-nag renders the token
+    arn = f"arn:<AWS::Partition>:{{service}}:{config.region}:{account}"
+    if {"search:read", "search:write"} & set(access):
+        acknowledge(
+            function.role,
+            f"AwsSolutions-IAM5[Resource::{arn.format(service='es')}:domain/{config.prefix}/*]",
+            "OpenSearch paths (indexes, documents) are not IAM resources; the grant is "
+            "limited to this stage's domain and FGAC roles narrow it further.",
+        )
+    if "email:send" in access:
+        acknowledge(
+            function.role,
+            f"AwsSolutions-IAM5[Resource::{arn.format(service='ses')}:identity/*]",
+            "Sending identities are verified per stage outside the template; the "
+            "configuration set (suppression, feedback) is named exactly.",
+        )
+
+
 class StreamsStack(Stack):
     def __init__(
         self,
@@ -69,31 +92,9 @@ class StreamsStack(Stack):
                 environment=environment,
                 statements=statements,
             )
-            self._acknowledge_wildcards(config, consumer, function)
+            acknowledge_wildcards(config, consumer.access, function)
             self._mapping(config, consumer, function, stream_arn)
             self.functions[consumer.package] = function
-
-    def _acknowledge_wildcards(
-        self, config: StageConfig, consumer: StreamConsumer, function: ServiceFunction
-    ) -> None:
-        """Index documents and email identities are not IAM resources; the domain and the
-        account's verified identities are the narrowest scope IAM offers."""
-        account = config.account or "<AWS::AccountId>"  # how cdk-nag renders the token
-        arn = f"arn:<AWS::Partition>:{{service}}:{config.region}:{account}"
-        if {"search:read", "search:write"} & set(consumer.access):
-            acknowledge(
-                function.role,
-                f"AwsSolutions-IAM5[Resource::{arn.format(service='es')}:domain/{config.prefix}/*]",
-                "OpenSearch paths (indexes, documents) are not IAM resources; the grant is "
-                "limited to this stage's domain and FGAC roles narrow it further.",
-            )
-        if "email:send" in consumer.access:
-            acknowledge(
-                function.role,
-                f"AwsSolutions-IAM5[Resource::{arn.format(service='ses')}:identity/*]",
-                "Sending identities are verified per stage outside the template; the "
-                "configuration set (suppression, feedback) is named exactly.",
-            )
 
     def _on_failure_queue(self, config: StageConfig) -> sqs.Queue:
         queue = sqs.Queue(

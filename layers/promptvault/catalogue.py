@@ -40,6 +40,8 @@ Access = Literal[
     "cognito:admin-roles",  # list, add and remove a user's role groups
     "cognito:admin-delete",  # delete a user (account deletion)
     "search:write",  # write the search index (the indexer consumer)
+    "events:put",  # PutEvents on the stage's event bus (the domain-events consumer)
+    "email:send",  # SES v2 SendEmail through the stage's configuration set
 ]
 
 # What an API key needs to call a route: a "read" key calls read routes, a "read"+"write" key
@@ -596,6 +598,74 @@ ROUTES: tuple[Route, ...] = (
         ("index:GSI3", "secret:read"),
         tag="social",
     ),
+    # notifications (issue 11)
+    Route(
+        "GET",
+        "/v1/users/me/notifications",
+        "notifications_list",
+        "user",
+        "The signed-in user's notifications, newest first, grouped",
+        ("table:batch-get", "index:GSI1", "index:GSI2", "secret:read"),
+        tag="notifications",
+    ),
+    Route(
+        "GET",
+        "/v1/users/me/notifications/unread-count",
+        "notifications_unread_count",
+        "user",
+        "How many of the signed-in user's notifications are unread",
+        ("index:GSI2",),
+        tag="notifications",
+    ),
+    Route(
+        "POST",
+        "/v1/users/me/notifications/read",
+        "notifications_read",
+        "user",
+        "Mark notifications read, by id or all",
+        ("table:update", "index:GSI2"),
+        max_body_bytes=8192,
+        tag="notifications",
+    ),
+    # email preferences and one-click unsubscribe (issue 11, docs/email.md)
+    Route(
+        "GET",
+        "/v1/users/me/notification-preferences",
+        "notification_prefs_get",
+        "user",
+        "The signed-in user's notification preferences: in-app and email, per event type",
+        ("table:get",),
+        tag="notifications",
+    ),
+    Route(
+        "PUT",
+        "/v1/users/me/notification-preferences",
+        "notification_prefs_update",
+        "user",
+        "Change notification preferences per event type (email: instant, daily, weekly, off)",
+        ("table:get", "table:put"),
+        max_body_bytes=4096,
+        tag="notifications",
+    ),
+    Route(
+        "GET",
+        "/v1/email/unsubscribe",
+        "email_unsubscribe_page",
+        "public",
+        "The page an email's unsubscribe link opens (HTML): what it stops, and a button",
+        ("secret:read",),
+        tag="notifications",
+    ),
+    Route(
+        "POST",
+        "/v1/email/unsubscribe",
+        "email_unsubscribe",
+        "public",
+        "One-click unsubscribe (RFC 8058, a form): the signed link turns its emails off",
+        ("table:get", "table:put", "table:check", "secret:read"),
+        max_body_bytes=1024,
+        tag="notifications",
+    ),
     Route(
         "PUT",
         "/v1/admin/users/{username}/role",
@@ -638,7 +708,17 @@ def by_function() -> dict[str, Route]:
 
 # Which table-stream records reach a consumer, in product words; infra/consumers.py turns each
 # into Lambda event filter patterns, which the local stream pump applies too.
-StreamRecords = Literal["counted-items", "prompt-heads"]
+StreamRecords = Literal["counted-items", "prompt-heads", "event-sources"]
+
+# Where a trigger's events come from. ``events:queue``: an EventBridge rule on the stage's bus
+# routes the detail-types in ``events`` to the function's own SQS queue (with a DLQ), and an
+# event source mapping hands the queue's messages to it (partial batch failures);
+# ``schedule``: EventBridge Scheduler invokes it with ``{"period": <name>}`` for each of its
+# ``schedules``; ``email:feedback``: SES bounce and complaint notifications (configuration
+# set -> SNS topic -> the function).
+TriggerSource = Literal[
+    "cognito:pre-sign-up", "dynamodb:stream", "events:queue", "schedule", "email:feedback"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -646,13 +726,18 @@ class Trigger:
     """A function that is not behind a route: a Cognito trigger or a table-stream consumer."""
 
     function: str
-    source: Literal["cognito:pre-sign-up", "dynamodb:stream"]
+    source: TriggerSource
     summary: str
     access: tuple[Access, ...] = ()
     # dynamodb:stream only: the records it receives (None: every record), its batch size
-    # (None: the stage default).
+    # (None: the stage default; also an events:queue mapping's).
     records: StreamRecords | None = None
     batch_size: int | None = None
+    # events:queue only: the detail-types its rule matches (promptvault/events/catalogue.py).
+    events: tuple[str, ...] = ()
+    # schedule only: (period name, EventBridge Scheduler expression) pairs, e.g.
+    # ("daily", "cron(0 8 * * ? *)"); the function receives {"period": <name>}.
+    schedules: tuple[tuple[str, str], ...] = ()
 
     @property
     def handler(self) -> str:
@@ -679,8 +764,49 @@ TRIGGERS: tuple[Trigger, ...] = (
         ("search:write",),
         records="prompt-heads",
     ),
+    Trigger(
+        "stream_events",
+        "dynamodb:stream",
+        "Domain events from table changes, published to the stage's event bus",
+        ("events:put",),
+        records="event-sources",
+    ),
+    # the event bus's consumers (promptvault/events/catalogue.py lists the events)
+    Trigger(
+        "events_notify",
+        "events:queue",
+        "In-app notifications and instant emails from domain events, exactly once",
+        (
+            "table:get",
+            "table:batch-get",
+            "table:put",
+            "table:update",
+            "table:delete",
+            "secret:read",
+            "email:send",
+        ),
+        batch_size=10,
+        events=("prompt.rated", "prompt.bookmarked", "prompt.forked", "user.followed"),
+    ),
+    Trigger(
+        "email_digest",
+        "schedule",
+        "Daily and weekly digest emails of what the period brought",
+        ("table:get", "table:batch-get", "table:delete", "index:GSI1", "secret:read", "email:send"),
+        schedules=(("daily", "cron(0 8 * * ? *)"), ("weekly", "cron(0 8 ? * MON *)")),
+    ),
+    Trigger(
+        "email_feedback",
+        "email:feedback",
+        "Suppress the addresses SES reports as bounced or complaining",
+        ("table:get", "table:update"),
+    ),
 )
 
 
 def stream_consumers() -> tuple[Trigger, ...]:
     return tuple(trigger for trigger in TRIGGERS if trigger.source == "dynamodb:stream")
+
+
+def triggers_from(source: TriggerSource) -> tuple[Trigger, ...]:
+    return tuple(trigger for trigger in TRIGGERS if trigger.source == source)

@@ -13,6 +13,8 @@ RESOURCES = Grantable(
     user_pool_arn="arn:pool",
     cursor_secret_arn="arn:secret",
     search_domain_arn="arn:domain",
+    email_resources=("arn:ses/identity/*", "arn:ses/configuration-set/x"),
+    event_bus_arn="arn:bus",
 )
 LEADING_KEYS = "ForAllValues:StringLike"
 
@@ -110,3 +112,25 @@ def test_search_readers_post_queries_and_writers_also_index_and_delete():
 def test_an_undeclared_access_word_fails_loudly():
     with pytest.raises(ValueError, match="no IAM mapping"):
         statements_for(("s3:everything",), RESOURCES, auto_confirm_signup=False)
+
+
+def test_the_events_publisher_may_put_events_on_the_stages_bus_only():
+    assert _grants(("events:put",)) == {("events:PutEvents", "arn:bus", None)}
+    assert not any(a.startswith("events:") for a, _, _ in _grants(("table:put", "email:send")))
+
+
+def test_email_send_is_ses_send_on_the_identities_and_the_configuration_set():
+    assert _grants(("email:send",)) == {
+        (action, resource, None)
+        for action in ("ses:SendEmail", "ses:SendRawEmail")
+        for resource in ("arn:ses/identity/*", "arn:ses/configuration-set/x")
+    }
+    assert not any(a.startswith("ses:") for a, _, _ in _grants(("table:put", "events:put")))
+
+
+@pytest.mark.parametrize("word", ["events:put", "email:send"])
+def test_a_word_without_its_resource_fails_loudly(word):
+    bare = Grantable(table_arn="arn:table", index_arns=(), user_pool_arn="", cursor_secret_arn="")
+
+    with pytest.raises(ValueError, match=word):
+        statements_for((word,), bare, auto_confirm_signup=False)

@@ -82,7 +82,13 @@ def _actions_of_role(assembly, template_name, role_id):
 
 def test_function_count_is_catalogue_rows_plus_consumers_and_triggers(assembly):
     consumers = len(assembly.stacks.streams.functions) if assembly.stacks.streams else 0
-    expected = len(ROUTES) + consumers + (1 if assembly.stacks.config.auto_confirm_signup else 0)
+    triggers = len(assembly.stacks.events.functions)  # events queue, schedule, email feedback
+    expected = (
+        len(ROUTES)
+        + consumers
+        + triggers
+        + (1 if assembly.stacks.config.auto_confirm_signup else 0)
+    )
     handlers = [
         f["Properties"]["Handler"] for f in assembly.resources("AWS::Lambda::Function").values()
     ]

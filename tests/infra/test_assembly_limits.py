@@ -44,6 +44,10 @@ def test_layer_ships_our_package_and_arm64_wheels_as_bytecode(dev):
     layer = bundling.built_layer() / "python"
 
     assert (layer / "promptvault" / "__pycache__").is_dir()
+    # data files travel with the code: reference data, the email templates (docs/email.md)
+    assert (layer / "promptvault" / "reference" / "categories.json").is_file()
+    templates = layer / "promptvault" / "email" / "templates"
+    assert {"base.html", "base.txt", "unsubscribe.html"} <= {p.name for p in templates.iterdir()}
     assert (layer / "pydantic_core").is_dir()
     assert any(p.name.endswith("aarch64-linux-gnu.so") for p in (layer / "pydantic_core").iterdir())
     assert bundling.tree_size_mb(layer) < bundling.LAYER_SIZE_LIMIT_MB

@@ -32,7 +32,8 @@ FUNCTIONS = sorted({r.function for r in ROUTES} | {t.function for t in TRIGGERS}
 
 # Granted to every function but used by Lambda on the function's behalf, never by its code:
 # the runtime's logs and traces, the event source mapping's stream reads and its on-failure
-# destination. Other tests pin them (test_api_stack, test_streams_stack).
+# destination, an SQS mapping's polling of its queue, an asynchronous function's dead-letter
+# queue. Other tests pin them (test_api_stack, test_streams_stack, test_events_stack).
 SERVICE_SIDE = frozenset(
     {
         "logs:CreateLogStream",
@@ -44,6 +45,9 @@ SERVICE_SIDE = frozenset(
         "dynamodb:GetShardIterator",
         "dynamodb:ListStreams",
         "sqs:SendMessage",
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
     }
 )
 

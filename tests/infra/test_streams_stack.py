@@ -20,7 +20,11 @@ def test_the_shipped_consumers_each_get_a_function(prod):
 
 
 def test_mapping_reports_batch_item_failures_and_bounds_retries(with_consumer):
-    mappings = with_consumer.resources("AWS::Lambda::EventSourceMapping").values()
+    mappings = [
+        r
+        for r in with_consumer.stack("Streams")["Resources"].values()
+        if r["Type"] == "AWS::Lambda::EventSourceMapping"
+    ]
     assert len(mappings) == len(CONSUMERS) + 1
     props = next(
         m["Properties"] for m in mappings if "StreamProbe" in str(m["Properties"]["FunctionName"])
@@ -61,7 +65,9 @@ def test_function_count_is_routes_plus_consumers_plus_triggers(with_consumer):
     functions = [h for h in handlers if h.startswith("functions.")]
     infrastructure = sorted(h for h in handlers if not h.startswith("functions."))
     consumers = len(with_consumer.stacks.streams.functions)
-    triggers = 1 if with_consumer.stacks.config.auto_confirm_signup else 0
+    triggers = (1 if with_consumer.stacks.config.auto_confirm_signup else 0) + len(
+        with_consumer.stacks.events.functions
+    )
 
     assert consumers == len(CONSUMERS) + 1
     assert len(functions) == len(ROUTES) + consumers + triggers

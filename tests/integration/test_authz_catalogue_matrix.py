@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 
 from promptvault.catalogue import ROUTES
+from promptvault.email.tokens import unsubscribe_token
+from promptvault.web.envelope import FORM
 from tests.support.api import Reply, call
 from tests.support.factories import PASSWORD, User, create_prompt, prompt_body, sign_up
 from tests.support.identity import api_key, revoked_key, with_role
@@ -102,6 +104,7 @@ class Req:
     headers: dict[str, str] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
     token: str | None = None  # overrides the caller's credential (account deletion)
+    raw: str | None = None  # a body sent as it is (a form), instead of ``body`` as JSON
 
 
 Build = Callable[[World, str], Req]
@@ -248,6 +251,23 @@ def _plain(method: str, path: str, **extra: Any) -> Build:
     return build
 
 
+ONE_CLICK = "List-Unsubscribe=One-Click"  # RFC 8058's body, as mail providers post it
+
+
+def _unsubscribe(method: str) -> Build:
+    """The owner's unsubscribe link (public: the signed token is the credential), opened or
+    posted one-click; any number of times, it answers the same."""
+
+    def build(world: World, kind: str) -> Req:
+        query = {"token": unsubscribe_token(world.owner.id, "prompt.rated", 0)}
+        if method == "GET":
+            return Req("GET", "/v1/email/unsubscribe", query=query)
+        form = {"content-type": FORM}
+        return Req("POST", "/v1/email/unsubscribe", headers=form, query=query, raw=ONE_CLICK)
+
+    return build
+
+
 def _login(world: World, kind: str) -> Req:
     return Req("POST", "/v1/auth/login", {"email": world.other.email, "password": PASSWORD})
 
@@ -358,6 +378,19 @@ EXPECTED: dict[str, tuple[Build, dict[str, int]]] = {
         _plain("GET", "/v1/users/me/bookmarks"),
         rule(200, read_key=200),
     ),
+    # notifications: one's own (another person's ids mark nothing: test_notifications.py)
+    "GET /v1/users/me/notifications": (
+        _plain("GET", "/v1/users/me/notifications"),
+        rule(200, read_key=200),
+    ),
+    "GET /v1/users/me/notifications/unread-count": (
+        _plain("GET", "/v1/users/me/notifications/unread-count"),
+        rule(200, read_key=200),
+    ),
+    "POST /v1/users/me/notifications/read": (
+        _plain("POST", "/v1/users/me/notifications/read", body={"all": True}),
+        rule(200),
+    ),
     "POST /v1/prompts/{id}/fork": (
         _on("/v1/prompts/{id}/fork", "public", method="POST", body={}),
         rule(201),
@@ -404,6 +437,21 @@ EXPECTED: dict[str, tuple[Build, dict[str, int]]] = {
         everyone(200),
     ),
     "GET /v1/leaderboard": (_plain("GET", "/v1/leaderboard"), everyone(200)),
+    # email preferences are one's own; the unsubscribe link needs no sign-in (its token)
+    "GET /v1/users/me/notification-preferences": (
+        _plain("GET", "/v1/users/me/notification-preferences"),
+        rule(200, read_key=200),
+    ),
+    "PUT /v1/users/me/notification-preferences": (
+        _plain(
+            "PUT",
+            "/v1/users/me/notification-preferences",
+            body={"preferences": {"prompt.rated": {"email": "weekly"}}},
+        ),
+        rule(200),
+    ),
+    "GET /v1/email/unsubscribe": (_unsubscribe("GET"), everyone(200)),
+    "POST /v1/email/unsubscribe": (_unsubscribe("POST"), everyone(200)),
     # roles and moderation: function-level, so a refused person gets 403 (they are known)
     "PUT /v1/admin/users/{username}/role": (
         _role,
@@ -441,6 +489,7 @@ def send(request: Req, credential: str | None) -> Reply:
         token=request.token or credential,
         headers=request.headers,
         query=request.query,
+        raw=request.raw,
     )
 
 

@@ -24,15 +24,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import boto3
 import pytest
 
 from promptvault.catalogue import ROUTES, Route
 from promptvault.core.settings import get_settings
+from promptvault.email.tokens import unsubscribe_token
 from promptvault.prompts.schemas import LABEL_PATTERN
 from promptvault.ratelimit.limits import active
-from tests.support.api import FakeContext, Reply, call, event
+from promptvault.web.envelope import FORM
+from tests.support.api import FakeContext, Reply, call, event, reply_of
 from tests.support.factories import PASSWORD, User, create_prompt, prompt_body, sign_up
 from tests.support.identity import api_key, with_role
 from tests.support.ratelimits import disabled
@@ -62,13 +65,13 @@ def send(request: Request) -> Reply:
         headers["authorization"] = f"Bearer {request.token}"
     text = request.raw
     if text is None and request.body is not None:
-        text = json.dumps(request.body)
+        # a form route's body is a form (one-click unsubscribe), any other JSON
+        text = urlencode(request.body) if takes_form(request.route) else json.dumps(request.body)
     module = importlib.import_module(f"functions.{request.route.function}.handler")
     response = module.handler(
         event(request.route, path, request.params, text, headers, request.query), FakeContext()
     )
-    payload = json.loads(response["body"]) if response.get("body") else None
-    return Reply(response["statusCode"], response.get("headers") or {}, payload)
+    return reply_of(response)
 
 
 @functools.cache
@@ -185,6 +188,11 @@ def _labelled(owner: User) -> str:
     return str(prompt_id)
 
 
+def _link_token(owner: User, category: str = "prompt.forked") -> str:
+    """The token of the owner's unsubscribe link (the first epoch: never revoked here)."""
+    return unsubscribe_token(owner.id, category, 0)
+
+
 Example = Callable[[Route, User], Request]
 
 EXAMPLES: dict[str, Example] = {
@@ -263,6 +271,12 @@ EXAMPLES: dict[str, Example] = {
         r, {"id": create_prompt(u)["id"]}, token=u.token
     ),
     "GET /v1/users/me/bookmarks": lambda r, u: Request(r, token=u.token),
+    # notifications
+    "GET /v1/users/me/notifications": lambda r, u: Request(r, token=u.token),
+    "GET /v1/users/me/notifications/unread-count": lambda r, u: Request(r, token=u.token),
+    "POST /v1/users/me/notifications/read": lambda r, u: Request(
+        r, body={"all": True}, token=u.token
+    ),
     "POST /v1/prompts/{id}/fork": lambda r, u: Request(
         r, {"id": create_prompt(u)["id"]}, {"title": "My own take on it"}, u.token
     ),
@@ -294,6 +308,18 @@ EXAMPLES: dict[str, Example] = {
     "GET /v1/users/{username}/followers": lambda r, u: Request(r, {"username": u.username}),
     "GET /v1/users/{username}/following": lambda r, u: Request(r, {"username": u.username}),
     "GET /v1/leaderboard": lambda r, u: Request(r),
+    # email preferences and one-click unsubscribe (issue 11)
+    "GET /v1/users/me/notification-preferences": lambda r, u: Request(r, token=u.token),
+    "PUT /v1/users/me/notification-preferences": lambda r, u: Request(
+        r, body={"preferences": {"prompt.rated": {"email": "weekly"}}}, token=u.token
+    ),
+    "GET /v1/email/unsubscribe": lambda r, u: Request(r, query={"token": _link_token(u)}),
+    "POST /v1/email/unsubscribe": lambda r, u: Request(
+        r,
+        body={"List-Unsubscribe": "One-Click"},
+        headers={"content-type": FORM},
+        query={"token": _link_token(u)},
+    ),
     "PUT /v1/admin/users/{username}/role": lambda r, u: Request(
         r, {"username": _person("other").username}, {"role": "user"}, _person("admin").token
     ),
@@ -360,7 +386,14 @@ def takes_body(route: Route) -> bool:
     return "body" in inspect.signature(handle).parameters
 
 
-BODY_ROUTES = [r.route_key for r in ROUTES if takes_body(r)]
+def takes_form(route: Route) -> bool:
+    """Whether the body is a form (one-click unsubscribe, RFC 8058), not JSON."""
+    return bool(importlib.import_module(f"functions.{route.function}.route").endpoint.takes_form)
+
+
+# JSON bodies; the form bodies have their own cases below (FORM_ROUTES)
+BODY_ROUTES = [r.route_key for r in ROUTES if takes_body(r) and not takes_form(r)]
+FORM_ROUTES = [r.route_key for r in ROUTES if takes_form(r)]
 # Writes that take no body (count a view, bookmark, follow): a body sent anyway is ignored.
 BODILESS_ROUTES = [
     r.route_key for r in ROUTES if r.method in {"POST", "PATCH", "PUT"} and not takes_body(r)
@@ -581,6 +614,8 @@ ARCHIVE = "POST /v1/moderation/prompts/{id}/archive"
 RESTORE = "POST /v1/moderation/prompts/{id}/restore"
 LABEL = "PUT /v1/prompts/{id}/labels/{label}"
 RENDER = "POST /v1/prompts/{id}/render"
+MARK_READ = "POST /v1/users/me/notifications/read"
+PREFS = "PUT /v1/users/me/notification-preferences"
 
 FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     # accounts
@@ -698,6 +733,43 @@ FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     ("POST /v1/prompts/{id}/versions/{n}/restore", {"changeMessage": 5}, "changeMessage"),
     ("POST /v1/prompts/{id}/versions/{n}/restore", {"changeMessage": "a\u2029b"}, "changeMessage"),
     # labels and rendering (issue 13)
+    (MARK_READ, {"all": False}, "all"),
+    (MARK_READ, {"all": "yes"}, "all"),
+    (MARK_READ, {"all": 1}, "all"),
+    (MARK_READ, {"ids": []}, "ids"),
+    (MARK_READ, {"ids": ["x"]}, "ids.0"),
+    (MARK_READ, {"ids": ["0" * 19 + "g"]}, "ids.0"),
+    (MARK_READ, {"ids": ["0" * 20] * 101}, "ids"),
+    (MARK_READ, {"ids": "0" * 20}, "ids"),
+    (MARK_READ, {"ids": ["<script>alert(1)</script>"]}, "ids.0"),
+    # email preferences (issue 11): known types, known modes, a strict boolean, something sent
+    (PREFS, {"preferences": MISSING}, "preferences"),
+    (PREFS, {"preferences": None}, "preferences"),
+    (PREFS, {"preferences": {}}, "preferences"),
+    (PREFS, {"preferences": []}, "preferences"),
+    (PREFS, {"preferences": "off"}, "preferences"),
+    (
+        PREFS,
+        {"preferences": {"prompt.commented": {"email": "off"}}},
+        "preferences.prompt.commented.[key]",
+    ),
+    (PREFS, {"preferences": {"PROMPT.RATED": {"email": "off"}}}, "preferences.PROMPT.RATED.[key]"),
+    (PREFS, {"preferences": {"__proto__": {"email": "off"}}}, "preferences.__proto__.[key]"),
+    (
+        PREFS,
+        {"preferences": {"prompt.rated": {"email": "hourly"}}},
+        "preferences.prompt.rated.email",
+    ),
+    (PREFS, {"preferences": {"prompt.rated": {"email": "OFF"}}}, "preferences.prompt.rated.email"),
+    (PREFS, {"preferences": {"prompt.rated": {"email": 0}}}, "preferences.prompt.rated.email"),
+    (PREFS, {"preferences": {"prompt.rated": {"email": False}}}, "preferences.prompt.rated.email"),
+    (PREFS, {"preferences": {"prompt.rated": {"inApp": "true"}}}, "preferences.prompt.rated.inApp"),
+    (PREFS, {"preferences": {"prompt.rated": {"inApp": 1}}}, "preferences.prompt.rated.inApp"),
+    (PREFS, {"preferences": {"prompt.rated": {"inApp": "off"}}}, "preferences.prompt.rated.inApp"),
+    (PREFS, {"preferences": {"prompt.rated": {}}}, "preferences.prompt.rated"),
+    (PREFS, {"preferences": {"prompt.rated": {"inApp": None}}}, "preferences.prompt.rated"),
+    (PREFS, {"preferences": {"prompt.rated": {"push": True}}}, "preferences.prompt.rated.push"),
+    (PREFS, {"preferences": {"prompt.rated": "off"}}, "preferences.prompt.rated"),
     (LABEL, {"version": MISSING}, "version"),
     (LABEL, {"version": 0}, "version"),
     (LABEL, {"version": -1}, "version"),
@@ -914,13 +986,31 @@ ACCEPTED_CASES: list[tuple[str, dict[str, Any]]] = [
     (ARCHIVE, {"reason": "<img src=x onerror=alert(1)>"}),
     (RESTORE, {"reason": "Spam 🚫 スパム"}),
     (LABEL, {"version": 1}),
+    (MARK_READ, {"all": True}),
+    (PREFS, {"preferences": {"prompt.rated": {"inApp": False, "email": "off"}}}),
+    (PREFS, {"preferences": {"user.followed": {"inApp": True}}}),
+    (PREFS, {"preferences": {"prompt.forked": {"email": "daily", "inApp": None}}}),
+    (
+        PREFS,
+        {
+            "preferences": {
+                kind: {"inApp": True, "email": mode}
+                for kind, mode in zip(
+                    ("prompt.rated", "prompt.bookmarked", "prompt.forked", "user.followed"),
+                    ("instant", "daily", "weekly", "off"),
+                    strict=True,
+                )
+            }
+        },
+    ),
     (RENDER, {"version": 1}),
     (RENDER, {"strict": False, "variables": {"topic": "x", "unknown": 1}}),
     (RENDER, {"variables": {"topic": "x" * 10_000}}),
     (RENDER, {"variables": {"topic": "会議 🚀 <script>alert(1)</script> {{topic}} {% x %}"}}),
     (RENDER, {"variables": {"topic": "'; DROP TABLE prompts; --"}}),
 ]
-NOT_ECHOED = {"scopes", "expiresAt"}  # normalised: sorted, and a datetime in UTC
+# normalised: sorted, and a datetime in UTC; preferences answer every type, not those sent
+NOT_ECHOED = {"scopes", "expiresAt", "preferences"}
 # Archiving spends its example (the prompt is archived); the others stay valid when they
 # succeed (rating again replaces, a prompt forks any number of times, ...), so they share one.
 SPENT_BY_SUCCESS = {ARCHIVE, RESTORE}
@@ -1106,6 +1196,7 @@ LISTINGS = [
     "GET /v1/users/me/prompts",
     "GET /v1/prompts/{id}/versions",
     "GET /v1/users/me/bookmarks",
+    "GET /v1/users/me/notifications",
     "GET /v1/prompts/{id}/forks",
     "GET /v1/users/{username}/prompts",
     "GET /v1/users/{username}/followers",
@@ -1115,6 +1206,8 @@ LISTINGS = [
 ]
 SEARCH = "GET /v1/search"
 SUGGEST = "GET /v1/search/suggest"
+
+UNSUBSCRIBE = ["GET /v1/email/unsubscribe", "POST /v1/email/unsubscribe"]
 
 QUERY_CASES: list[tuple[str, dict[str, str], str]] = [
     *[(k, {"limit": v}, "limit") for k in LISTINGS for v in ["0", "101", "-1", "abc", "1.5", ""]],
@@ -1159,6 +1252,8 @@ QUERY_CASES: list[tuple[str, dict[str, str], str]] = [
     ("GET /v1/prompts/{id}/ratings", {"guestId": "<script>alert(1)</script>"}, "guestId"),
     ("DELETE /v1/prompts/{id}/rating", {"guestId": "g" * 65}, "guestId"),
     ("DELETE /v1/prompts/{id}/rating", {"guestId": "' OR '1'='1' --"}, "guestId"),
+    # an unsubscribe link's token: there, and no longer than any token we make
+    *[(k, {"token": v}, "token") for k in UNSUBSCRIBE for v in ["", "x" * 513]],
 ]
 
 
@@ -1239,3 +1334,166 @@ def test_the_nothing_written_check_notices_a_write(owner):
     items, users = stored()
     assert items > before[0]
     assert users == before[1] + 1
+
+
+# --- form bodies (one-click unsubscribe, RFC 8058) and the signed link's token ---------------
+
+ONE_CLICK = "POST /v1/email/unsubscribe"
+UNSUBSCRIBE_PAGE = "GET /v1/email/unsubscribe"
+
+
+def test_the_form_routes_are_the_one_click_unsubscribe():
+    """The control for the form cases: the web layer reads exactly these bodies as forms."""
+    assert FORM_ROUTES == [ONE_CLICK]
+
+
+@pytest.mark.parametrize("route_key", FORM_ROUTES)
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/json",
+        "text/plain",
+        "multipart/form-data; boundary=x",
+        "multipart/form-data",
+        "a/b",
+    ],
+)
+def test_a_form_sent_as_another_media_type_is_415_and_writes_nothing(
+    route_key, content_type, owner
+):
+    request = valid(route_key, owner)
+    raw = urlencode(request.body)
+    request = replace(request, headers={**request.headers, "content-type": content_type}, raw=raw)
+
+    assert_rejected(request, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type")
+
+
+@pytest.mark.parametrize(
+    "content_type", [f"{FORM}; charset=utf-8", "Application/X-WWW-Form-Urlencoded"]
+)
+def test_form_media_types_in_any_case_and_with_a_charset_are_forms(content_type, owner):
+    request = fresh(ONE_CLICK, owner)
+    request = replace(request, headers={**request.headers, "content-type": content_type})
+
+    assert send(request).status == 200
+
+
+@pytest.mark.parametrize("route_key", FORM_ROUTES)
+@pytest.mark.parametrize(
+    "raw", ["List-Unsubscribe=%FF", "List-Unsubscribe=One-Click%C3", "%E2%82=One-Click"]
+)
+def test_a_form_that_is_not_utf8_is_400_bad_request(route_key, raw, owner):
+    assert_rejected(replace(valid(route_key, owner), raw=raw), 400, "BAD_REQUEST")
+
+
+@pytest.mark.parametrize("route_key", FORM_ROUTES)
+def test_a_repeated_form_field_is_422_not_its_last_value(route_key, owner):
+    raw = "List-Unsubscribe=Two-Clicks&List-Unsubscribe=One-Click"
+
+    assert_rejected(replace(valid(route_key, owner), raw=raw), 422, "VALIDATION_ERROR", "body")
+
+
+@pytest.mark.parametrize("route_key", FORM_ROUTES)
+@pytest.mark.parametrize("extra", ["unexpected", "token", "__proto__", "list-unsubscribe"])
+def test_an_unknown_form_field_is_422_and_named(route_key, extra, owner):
+    request = with_body(valid(route_key, owner), **{extra: "x"})
+
+    assert_rejected(request, 422, "VALIDATION_ERROR", extra)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [MISSING, "", "one-click", "One-Click ", "One-Click\r\nBcc: x@example.com", "<script>", "1"],
+    ids=lambda v: "<missing>" if v is MISSING else repr(v),
+)
+def test_a_bad_one_click_field_is_422_names_it_and_writes_nothing(value, owner):
+    request = with_body(valid(ONE_CLICK, owner), **{"List-Unsubscribe": value})
+
+    assert_rejected(request, 422, "VALIDATION_ERROR", "List-Unsubscribe")
+
+
+def test_a_form_spelt_in_percent_escapes_is_the_same_form(owner):
+    request = replace(fresh(ONE_CLICK, owner), raw="List%2DUnsubscribe=One%2DClick")
+
+    assert send(request).status == 200
+
+
+def test_the_unsubscribe_link_needs_its_token(owner):
+    for route_key in UNSUBSCRIBE:
+        assert_rejected(
+            replace(valid(route_key, owner), query={}), 422, "VALIDATION_ERROR", "token"
+        )
+
+
+def _signed(value: Any, *, salt: bytes = b"", key: bytes = b"") -> str:
+    """A token made with our library the way ours are, but another salt or key."""
+    import hashlib
+
+    from itsdangerous import URLSafeSerializer
+
+    from promptvault.core.secret import derived_key
+    from promptvault.email import tokens
+
+    return URLSafeSerializer(
+        derived_key(key or tokens.UNSUBSCRIBE_KEY),
+        salt=salt or tokens.SALT,
+        signer_kwargs={"digest_method": hashlib.sha256, "key_derivation": "hmac"},
+    ).dumps(value)
+
+
+def _swap(text: str, at: int) -> str:
+    return text[:at] + ("B" if text[at] == "A" else "A") + text[at + 1 :]
+
+
+def tampered_tokens(owner: User) -> dict[str, str]:
+    """The owner's real token altered one way each, and tokens that were never ours."""
+    token = _link_token(owner)
+    payload, _, signature = token.partition(".")
+    claim = [owner.id, "prompt.forked", 0]
+    return {
+        "first character": _swap(token, 0),
+        "last payload character": f"{_swap(payload, len(payload) - 1)}.{signature}",
+        "first signature character": f"{payload}.{_swap(signature, 0)}",
+        "last signature character": f"{payload}.{_swap(signature, len(signature) - 1)}",
+        "signature removed": payload,
+        "signature empty": f"{payload}.",
+        "one character short": token[:-1],
+        "one character more": f"{token}A",
+        "a second dot": f"{token}.x",
+        "payload removed": f".{signature}",
+        "upper case": token.upper(),
+        "another person's claim": f"{_signed(['u-other', 'prompt.forked', 0]).split('.')[0]}."
+        f"{signature}",
+        "another salt": _signed(claim, salt=b"promptvault.email.other"),
+        "another key": _signed(claim, key=b"promptvault/cursor/aes-256-gcm/v1"),
+        "an unknown category": _signed([owner.id, "prompt.commented", 0]),
+        "a negative epoch": _signed([owner.id, "prompt.forked", -1]),
+        "a claim of another shape": _signed({"userId": owner.id, "category": "prompt.forked"}),
+        "garbage": "not-a-token",
+        "JSON": json.dumps(claim),
+        "script": "<script>alert(1)</script>",
+    }
+
+
+TAMPERED = list(tampered_tokens(User("u", "u", "u@example.com", "t")))
+
+
+@pytest.mark.parametrize("how", TAMPERED)
+def test_a_tampered_token_is_400_invalid_token_and_one_click_writes_nothing(how, owner):
+    token = tampered_tokens(owner)[how]
+
+    assert_rejected(with_query(valid(ONE_CLICK, owner), token=token), 400, "INVALID_TOKEN")
+
+
+@pytest.mark.parametrize("how", TAMPERED)
+def test_a_tampered_token_opens_a_400_page_that_writes_nothing(how, owner):
+    token = tampered_tokens(owner)[how]
+    before = stored()
+
+    reply = send(with_query(valid(UNSUBSCRIBE_PAGE, owner), token=token))
+
+    assert reply.status == 400, reply.body
+    assert reply.headers["Content-Type"].startswith("text/html")
+    assert "INVALID_TOKEN" in reply.body
+    assert "<form" not in reply.body
+    assert stored() == before

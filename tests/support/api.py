@@ -112,5 +112,13 @@ def call(
     response = module.handler(
         event(route, path, params, text, all_headers, query or {}), FakeContext()
     )
-    payload = json.loads(response["body"]) if response.get("body") else None
-    return Reply(response["statusCode"], response.get("headers") or {}, payload)
+    return reply_of(response)
+
+
+def reply_of(response: dict[str, Any]) -> Reply:
+    """A handler's answer: a JSON body parsed, a page (HTML) kept as its text."""
+    headers = response.get("headers") or {}
+    body = response.get("body")
+    page = str(headers.get("Content-Type", "")).startswith("text/html")
+    payload = (body if page else json.loads(body)) if body else None
+    return Reply(response["statusCode"], headers, payload)

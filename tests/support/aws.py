@@ -51,7 +51,13 @@ def moto_aws() -> Iterator[None]:
         os.environ["TOKEN_ISSUER"] = f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"
         get_settings.cache_clear()
         create_table()
+        from tests.support import events
+
+        events.install()
+        events.create_bus()
+        get_settings.cache_clear()  # the bus and sender named above
         try:
             yield
         finally:
+            events.uninstall()
             get_settings.cache_clear()

@@ -13,12 +13,15 @@ prefix condition would never be checked at all.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 STAND_IN_ACCOUNT = "123456789012"
+# A value another stack publishes (infra/parameters.py), read by a dynamic reference.
+SSM_REFERENCE = re.compile(r"\{\{resolve:ssm:([^}:]+)\}\}")
 Template = dict[str, Any]
 
 
@@ -30,6 +33,9 @@ class StageArns:
     user_pool: str
     secret: str
     search_domain: str
+    event_bus: str = "<no event bus>"
+    configuration_set: str = "<no configuration set>"
+    email_identity: str = "<no sending identity>"
 
     def of(self, resource: str) -> str:
         """The ARN of an observed resource (``tests.support.iam_observed.Need.resource``)."""
@@ -43,6 +49,12 @@ class StageArns:
             return self.secret
         if resource.startswith("search/"):
             return f"{self.search_domain}/{resource.removeprefix('search/')}"
+        if resource == "event-bus":
+            return self.event_bus
+        if resource == "configuration-set":
+            return self.configuration_set
+        if resource == "email-identity":
+            return self.email_identity
         return resource
 
 
@@ -55,11 +67,15 @@ class Resolver:
         self.account = account or STAND_IN_ACCOUNT
         self._exports: dict[str, tuple[str, Any]] = {}
         self._parameters: dict[str, tuple[str, Any]] = {}
+        self._published: dict[str, tuple[str, Any]] = {}  # SSM parameter name -> its value
         for name, template in templates.items():
             for output in template.get("Outputs", {}).values():
                 if "Export" in output:
                     self._exports[output["Export"]["Name"]] = (name, output["Value"])
             for resource in template.get("Resources", {}).values():
+                if resource["Type"] == "AWS::SSM::Parameter":
+                    properties = resource["Properties"]
+                    self._published[properties["Name"]] = (name, properties["Value"])
                 if resource["Type"] == "AWS::CloudFormation::Stack":
                     for param, value in resource["Properties"].get("Parameters", {}).items():
                         known = self._parameters.setdefault(param, (name, value))
@@ -68,6 +84,8 @@ class Resolver:
     def resolve(self, value: Any, template: str) -> Any:
         if isinstance(value, list):
             return [self.resolve(item, template) for item in value]
+        if isinstance(value, str):
+            return SSM_REFERENCE.sub(lambda found: self._ssm(found[1]), value)
         if not isinstance(value, dict):
             return value
         if len(value) != 1:
@@ -86,6 +104,11 @@ class Resolver:
         if function.startswith("Fn::"):
             raise NotImplementedError(f"{function} in a policy: teach the resolver")
         return {key: self.resolve(item, template) for key, item in value.items()}
+
+    def _ssm(self, parameter: str) -> str:
+        """What the owner publishes under that name, resolved in the owner's template."""
+        source, value = self._published[parameter]
+        return str(self.resolve(value, source))
 
     def _ref(self, name: str, template: str) -> str:
         pseudo = {
@@ -132,6 +155,10 @@ class Resolver:
             return f"arn:aws:logs:{where}:log-group:{properties['LogGroupName']}:*"
         if kind == "AWS::SQS::Queue":
             return f"arn:aws:sqs:{where}:{properties['QueueName']}"
+        if kind == "AWS::Events::EventBus":
+            return f"arn:aws:events:{where}:event-bus/{properties['Name']}"
+        if kind == "AWS::SES::ConfigurationSet":
+            return f"arn:aws:ses:{where}:configuration-set/{properties['Name']}"
         if kind == "AWS::IAM::Role":
             return f"arn:aws:iam::{self.account}:role/{properties.get('RoleName', logical_id)}"
         return f"<{logical_id}.Arn>"
@@ -152,11 +179,17 @@ class Resolver:
             template, logical_id = self.only(kind)
             return self._arn(self.templates[template]["Resources"][logical_id], logical_id)
 
+        configuration_set = arn("AWS::SES::ConfigurationSet")
+        # the sending identity (a domain verified outside the templates): any of the account's
         return StageArns(
             table=arn("AWS::DynamoDB::Table"),
             user_pool=arn("AWS::Cognito::UserPool"),
             secret=arn("AWS::SecretsManager::Secret"),
             search_domain=arn("AWS::OpenSearchService::Domain"),
+            event_bus=arn("AWS::Events::EventBus"),
+            configuration_set=configuration_set,
+            email_identity=configuration_set.split(":configuration-set/")[0]
+            + ":identity/promptvault.example",
         )
 
     def role_of_function(self, function_name: str) -> tuple[str, str]:

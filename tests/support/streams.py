@@ -23,6 +23,11 @@ def pump() -> StreamPump:
 
 def drain() -> None:
     """Deliver everything written so far to the consumers, and what they wrote in turn."""
+    from tests.support.events import drain_queues
+
     runner = pump()
-    while runner.drain():
-        pass
+    while True:
+        while runner.drain():
+            pass
+        if not drain_queues():
+            break

@@ -100,7 +100,10 @@ def test_every_route_is_versioned_and_bounded(route):
     assert 0 < route.max_body_bytes <= 64 * 1024
 
 
-def test_only_account_routes_are_public_writes():
+def test_only_account_routes_and_the_signed_unsubscribe_link_are_public_writes():
+    """Anonymous writes: the account flows, and one-click unsubscribe (RFC 8058), whose signed
+    link is its credential (a mail provider posts it without signing in)."""
     public_writes = {r.route_key for r in ROUTES if r.auth == "public" and r.method != "GET"}
 
-    assert all(key.startswith("POST /v1/auth/") for key in public_writes)
+    others = {key for key in public_writes if not key.startswith("POST /v1/auth/")}
+    assert others == {"POST /v1/email/unsubscribe"}

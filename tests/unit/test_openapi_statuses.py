@@ -33,10 +33,33 @@ def test_every_route_declares_what_the_web_layer_can_answer(route: Route):
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.route_key)
 def test_error_statuses_answer_the_error_envelope(route: Route):
+    """In JSON always; an HTML endpoint's own refusals may also come as a page."""
+    endpoint = endpoint_of(route)
     for status, response in _operation(route)["responses"].items():
         if int(status) >= 400:
-            schema = response["content"]["application/json"]["schema"]
+            content = dict(response["content"])
+            schema = content.pop("application/json")["schema"]
             assert schema == {"$ref": "#/components/schemas/ErrorEnvelope"}, status
+            pages = endpoint.errors if endpoint.answers_html else ()
+            assert set(content) == ({"text/html"} if int(status) in pages else set()), status
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.route_key)
+def test_an_html_endpoint_declares_its_success_as_a_page(route: Route):
+    endpoint = endpoint_of(route)
+    success = _operation(route)["responses"][str(endpoint.status)]
+
+    expected = "text/html" if endpoint.answers_html else "application/json"
+    assert list(success.get("content", {expected: None})) == [expected]
+
+
+def test_a_form_body_is_declared_as_a_form():
+    forms = [route for route in ROUTES if endpoint_of(route).takes_form]
+
+    assert [route.route_key for route in forms] == ["POST /v1/email/unsubscribe"]
+    for route in forms:
+        content = _operation(route)["requestBody"]["content"]
+        assert list(content) == ["application/x-www-form-urlencoded"]
 
 
 def test_a_204_declares_no_body():
@@ -55,5 +78,5 @@ def test_an_optional_body_is_documented_as_left_out_never_as_null():
         body = _operation(route).get("requestBody")
         if body is None:
             continue
-        schema = body["content"]["application/json"]["schema"]
-        assert {"type": "null"} not in schema.get("anyOf", []), route.route_key
+        for media in body["content"].values():
+            assert {"type": "null"} not in media["schema"].get("anyOf", []), route.route_key

@@ -23,6 +23,12 @@ class InvalidCursor(DomainError):
     code, status = "INVALID_CURSOR", 400
 
 
+class InvalidToken(DomainError):
+    """A signed link's token (one-click unsubscribe) that is not ours, altered or garbage."""
+
+    code, status = "INVALID_TOKEN", 400
+
+
 class Unauthorized(DomainError):
     code, status = "UNAUTHORIZED", 401
 
@@ -43,6 +49,13 @@ class Gone(DomainError):
     """What a link named is gone for good (a deleted prompt's slug: never given again)."""
 
     code, status = "GONE", 410
+
+
+class RevokedLink(Gone):
+    """A signed link that was ours but has been revoked (the account's email address changed,
+    or the account is gone): it never works again."""
+
+    code = "LINK_REVOKED"
 
 
 class PreconditionFailed(DomainError):

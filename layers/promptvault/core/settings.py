@@ -42,6 +42,12 @@ class Settings:
     search_index_dir: str = ""  # tantivy's directory; empty: a temporary one per process
     api_key_max_days: int = 365  # the longest an API key may live; also the default lifetime
     username_hold_days: int = 30  # a deleted account's username is refused to others this long
+    event_bus_name: str = "promptvault-local-events"
+    email_sender: str = "PromptVault <noreply@promptvault.local>"
+    email_configuration_set: str = ""  # empty: none (the local runtime)
+    public_url: str = "http://127.0.0.1:8000"  # links in emails: the API's public base URL
+    email_daily_cap: int = 20  # emails to one person per UTC day; the rest wait for a digest
+    notification_retention_days: int = 90  # in-app notifications expire (TTL) after this
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -71,6 +77,12 @@ class Settings:
             search_index_dir=os.environ.get("SEARCH_INDEX_DIR", ""),
             api_key_max_days=_days("API_KEY_MAX_DAYS", 365),
             username_hold_days=_days("USERNAME_HOLD_DAYS", 30),
+            event_bus_name=os.environ.get("EVENT_BUS_NAME", "promptvault-local-events"),
+            email_sender=os.environ.get("EMAIL_SENDER", "PromptVault <noreply@promptvault.local>"),
+            email_configuration_set=os.environ.get("EMAIL_CONFIGURATION_SET", ""),
+            public_url=os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            email_daily_cap=int(os.environ.get("EMAIL_DAILY_CAP", "20")),
+            notification_retention_days=_days("NOTIFICATION_RETENTION_DAYS", 90),
         )
 
 

@@ -218,6 +218,9 @@ class UserItem(Item, discriminator="User"):
     website = UnicodeAttribute(null=True)
     twitter = UnicodeAttribute(null=True)
     github = UnicodeAttribute(null=True)
+    # SES reported the address as bouncing or complaining (issue 11): no email goes to it
+    email_suppressed_at = UnicodeAttribute(null=True, attr_name="emailSuppressedAt")
+    email_suppressed_reason = UnicodeAttribute(null=True, attr_name="emailSuppressedReason")
     # counts: followers, following, publicPrompts and reputation, all kept by the counters
     # consumer (ADD, only while the profile exists). ``reputation``
     # is also GSI3's range key: the leaderboard re-sorts itself on every ADD.
@@ -433,6 +436,75 @@ def prompt_pk(prompt_id: str) -> str:
 def version_sk(number: int) -> str:
     return f"VERSION#{number:06d}"
 
+
+# --- notifications (issue 11) ----------------------------------------------------------------
+
+
+class NotificationItem(Item, discriminator="Notification"):
+    """PK=USER#<recipient>, SK=NOTIF#<nid>: one grouped notification ("ada and 4 others rated
+    X"), nid a hash of its type and target, so every event of one kind about one target grows
+    the same item. GSI1 NOTIFS#<uid> / <updatedAt>#<nid> lists them newest first; GSI2
+    UNREAD#<uid> (sparse: only while unread) lists and counts the unread. ``lastEvents``: the
+    ids of the latest events applied (a redelivered one is skipped); ``revision`` the
+    optimistic lock; ``expiresAt`` the retention (TTL)."""
+
+    notification_id = UnicodeAttribute(attr_name="notificationId")
+    kind = UnicodeAttribute()  # the event type: prompt.rated, user.followed, ...
+    target_type = UnicodeAttribute(attr_name="targetType")  # prompt | user
+    target_id = UnicodeAttribute(attr_name="targetId")
+    actors = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    occurrences = IntegerAttribute(default=0, attr_name="count")  # since last read
+    unread = BooleanAttribute(default=True)
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    updated_at = UnicodeAttribute(attr_name="updatedAt")
+    revision = IntegerAttribute(default=0)
+    last_events = ListAttribute[str](of=UnicodeAttribute, default=list, attr_name="lastEvents")  # type: ignore[arg-type]
+
+
+class DigestItem(Item, discriminator="Digest"):
+    """PK=USER#<uid>, SK=DIGEST#<period>: what the next daily or weekly email will summarise,
+    one entry per notification group (its kind, target, count and latest actors). GSI1
+    DIGESTS#<period> / <uid> lets the scheduled sender find who has one."""
+
+    user_id = UnicodeAttribute(attr_name="userId")
+    period = UnicodeAttribute()
+    entries = UnicodeAttribute(default="{}")  # JSON: group -> {kind, targetId, count, actors}
+    revision = IntegerAttribute(default=0)
+    last_events = ListAttribute[str](of=UnicodeAttribute, default=list, attr_name="lastEvents")  # type: ignore[arg-type]
+
+
+class ActorTraceItem(Item, discriminator="ActorTrace"):
+    """PK=USER#<recipient>, SK=ACTEDBY#<actor>#<NOTIF#nid | DIGEST#period>: the actor's id
+    was put in the recipient's notification or digest; GSI1 ACTED#<actor> / <recipient>#<sk>.
+    Deleting the actor's account follows these to take the id out again; deleting the
+    recipient's erases them with the partition (TTL: the notifications' retention)."""
+
+    actor_id = UnicodeAttribute(attr_name="actorId")
+    target_sk = UnicodeAttribute(attr_name="targetSk")
+
+
+class EmailQuotaItem(Item, discriminator="EmailQuota"):
+    """PK=USER#<uid>, SK=EMAILDAY#<yyyy-mm-dd>: instant emails sent to one person that UTC day
+    (the daily cap; TTL 2 days)."""
+
+    sent = IntegerAttribute(default=0)
+
+
+class NotificationPrefsItem(Item, discriminator="NotificationPrefs"):
+    """PK=USER#<uid>, SK=NOTIFYPREFS: the choices a person made per event type (``byType``:
+    {type: {inApp, email}}, only what they chose; absent is the default, email/preferences.py)
+    and the epoch of their unsubscribe links: a link carries the epoch it was made in and works
+    while it is current, so bumping it revokes every older link. ``revision`` bumps on every
+    write; each write is conditioned on the revision it read (no lost update, no epoch put back).
+    """
+
+    user_id = UnicodeAttribute(attr_name="userId")
+    by_type = MapAttribute[str, Any](default=dict, attr_name="byType")
+    token_epoch = IntegerAttribute(default=0, attr_name="tokenEpoch")
+    revision = IntegerAttribute(default=0)
+
+
+NOTIFY_PREFS = "NOTIFYPREFS"
 
 META = "META"
 STATS = "STATS"

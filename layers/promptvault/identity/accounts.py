@@ -4,7 +4,7 @@ password reset. Cognito errors become domain errors here, in one place."""
 from __future__ import annotations
 
 from contextlib import suppress
-from typing import Any
+from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
@@ -24,7 +24,7 @@ from promptvault.core.errors import (
 from promptvault.core.settings import get_settings
 from promptvault.data.models import UserItem
 from promptvault.identity import directory
-from promptvault.identity.schemas import UserOut
+from promptvault.identity.schemas import EmailStatus, UserOut
 
 
 def _cognito() -> Any:
@@ -118,6 +118,29 @@ def account_out(profile: UserItem, confirmed: bool | None = None) -> UserOut:
         display_name=profile.display_name,
         created_at=profile.created_at,
         confirmed=confirmed,
+        email_status=email_status(profile),
+    )
+
+
+FIX_SUPPRESSED = {
+    "bounce": "Mail to this address bounced, so we stopped sending to it. Check that the "
+    "mailbox exists and accepts mail, then ask support to lift the suppression.",
+    "complaint": "This address marked our email as spam, so we stopped sending to it. Ask "
+    "support to lift the suppression if that was a mistake.",
+}
+
+
+def email_status(profile: UserItem) -> EmailStatus:
+    if not profile.email_suppressed_at:
+        return EmailStatus(suppressed=False)
+    reason: Literal["bounce", "complaint"] = (
+        "complaint" if profile.email_suppressed_reason == "complaint" else "bounce"
+    )
+    return EmailStatus(
+        suppressed=True,
+        reason=reason,
+        since=profile.email_suppressed_at,
+        how_to_fix=FIX_SUPPRESSED[reason],
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from promptvault.core.clock import utcnow
 from promptvault.core.errors import NotFound
@@ -75,6 +75,43 @@ def get_profile(user_id: str) -> UserItem | None:
         return UserItem.get(f"USER#{user_id}", PROFILE)
     except DoesNotExist:
         return None
+
+
+def profiles_by_id(user_ids: list[str]) -> dict[str, UserItem]:
+    """The profiles of these users that still exist, by id (one BatchGetItem per 100)."""
+    keys = [(f"USER#{uid}", PROFILE) for uid in dict.fromkeys(user_ids)]
+    return {
+        item.user_id: item
+        for item in (UserItem.batch_get(keys) if keys else ())
+        if isinstance(item, UserItem)
+    }
+
+
+def user_id_by_email(email: str) -> str | None:
+    """Whose account uses this address (its email guard, one GetItem); None for nobody."""
+    try:
+        guard = GuardItem.get(f"EMAIL#{email.strip().lower()}", GUARD)
+    except DoesNotExist:
+        return None
+    return guard.user_id
+
+
+def suppress_email(user_id: str, email: str, reason: str, at: str) -> bool:
+    """Mark the profile's address suppressed, if the profile still has that address (one
+    UpdateItem); False when there is no such profile or its address changed since."""
+    try:
+        UserItem(f"USER#{user_id}", PROFILE).update(
+            actions=[
+                UserItem.email_suppressed_at.set(at),
+                UserItem.email_suppressed_reason.set(reason),
+            ],
+            condition=UserItem.pk.exists() & (UserItem.email == email),
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def hold_period() -> timedelta:

@@ -63,6 +63,15 @@ class Tokens(ApiModel):
     token_type: str = "Bearer"
 
 
+class EmailStatus(ApiModel):
+    """Whether the product may email this address (issue 11)."""
+
+    suppressed: bool
+    reason: Literal["bounce", "complaint"] | None = None
+    since: str | None = None
+    how_to_fix: str | None = None
+
+
 class UserOut(ApiModel):
     id: str
     username: str
@@ -70,6 +79,7 @@ class UserOut(ApiModel):
     display_name: str | None = None
     created_at: str
     confirmed: bool | None = None
+    email_status: EmailStatus | None = None
 
 
 class Accepted(ApiModel):

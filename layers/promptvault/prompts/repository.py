@@ -83,6 +83,16 @@ def get_head_with_stats(prompt_id: str) -> tuple[PromptItem | None, PromptStatsI
     return _head_and(prompt_id, STATS, PromptStatsItem)
 
 
+def get_heads(prompt_ids: list[str]) -> dict[str, PromptItem]:
+    """Heads by prompt id, one BatchGetItem per 100 (none for no ids); gone ones are absent."""
+    keys = [(prompt_pk(pid), META) for pid in dict.fromkeys(prompt_ids)]
+    return {
+        item.prompt_id: item
+        for item in (Item.batch_get(keys) if keys else ())
+        if isinstance(item, PromptItem)
+    }
+
+
 def stats_of(heads: list[PromptItem]) -> dict[str, PromptStatsItem]:
     """The counters of a page of heads, by prompt id: one BatchGetItem (none for no heads)."""
     keys = [(prompt_pk(head.prompt_id), STATS) for head in heads]

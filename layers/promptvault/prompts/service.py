@@ -236,6 +236,11 @@ def _suffixed(base_slug: str) -> str:
     return f"{base_slug}-{short_suffix()}"  # 6 hex digits
 
 
+def heads_by_id(prompt_ids: list[str]) -> dict[str, PromptItem]:
+    """The heads of these prompts that still exist, by id (one BatchGetItem per 100)."""
+    return repo.get_heads(prompt_ids)
+
+
 def is_prompt_id(value: str) -> bool:
     return bool(_ID.match(value))
 

@@ -7,10 +7,10 @@ prompts are deleted, public ones too (their text is the user's own), with their 
 slugs and fork links; others' forks are their copies and stay.
 
 Order: password check (Cognito InitiateAuth), then keys (a leaked key dies first), follows,
-bookmarks, ratings, prompts, moderation records (anonymised), rate counters, the Cognito
-user, and last the profile with its guards: the email is free at once, the username is held
-(``directory.delete_profile``: the name and an expiry, no user id or email) for
-``USERNAME_HOLD_DAYS`` so no one else can take it over at once.
+bookmarks, ratings, prompts, moderation records (anonymised), rate counters, notification
+preferences, the Cognito user, and last the profile with its guards: the email is free at
+once, the username is held (``directory.delete_profile``: the name and an expiry, no user id
+or email) for ``USERNAME_HOLD_DAYS`` so no one else can take it over at once.
 A failure before the Cognito step can be repeated by the user; after it, only the profile
 and guards can remain, as with decision 9, for an operator to remove.
 """
@@ -30,8 +30,10 @@ from promptvault.data.models import (
     RatingItem,
     UserItem,
 )
+from promptvault.email import preferences as email_preferences
 from promptvault.identity import accounts, apikeys, directory
 from promptvault.moderation.service import anonymise_moderator
+from promptvault.notifications import service as notifications
 from promptvault.prompts import service as prompts
 from promptvault.users import follows
 
@@ -58,6 +60,16 @@ ERASED: dict[str, str] = {
     "LabelMove": "with each prompt: a label's history lives in the prompt's partition",
     "Moderation": "anonymised: GSI1 MODERATOR#<uid>, moderatorId replaced",
     "RateCounter": "PK RATE#user:<uid> and RATE#account:<email>",
+    "NotificationPrefs": "USER#<uid> / NOTIFYPREFS, by key (email.preferences.forget); an "
+    "old unsubscribe link cannot bring it back (it needs the profile)",
+    "Notification": "PK USER#<uid> NOTIF# (notifications.service.forget); as an actor in "
+    "others' notifications, the id taken out (ActorTrace)",
+    "Digest": "PK USER#<uid> DIGEST#, with the notifications; as an actor in others' "
+    "digests, the id taken out (ActorTrace)",
+    "EmailQuota": "PK USER#<uid> EMAILDAY#, with the notifications",
+    "ActorTrace": "as the actor: GSI1 ACTED#<uid>, each followed to take the id out of "
+    "the other's notification or digest, then deleted; as the recipient: PK USER#<uid> "
+    "ACTEDBY#, with the notifications",
 }
 NOT_PERSONAL: dict[str, str] = {
     "Usage": "a view or copy of a prompt: prompt id and kind only, expires in 2 days",
@@ -119,6 +131,8 @@ def delete_account(caller: Caller, password: str) -> dict[str, int]:
         ("prompts", lambda: prompts.delete_prompts_of(caller.user_id)),
         ("moderation", lambda: anonymise_moderator(caller.user_id)),
         ("rateCounters", lambda: _rate_counters(caller.user_id, profile.email)),
+        ("notificationPreferences", lambda: email_preferences.forget(caller.user_id)),
+        ("notifications", lambda: notifications.forget(caller.user_id)),
     ]
     removed = {name: step() for name, step in steps}
     accounts.delete_sign_in(profile.email)

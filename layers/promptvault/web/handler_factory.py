@@ -14,6 +14,7 @@ import json
 import typing
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qsl
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -34,7 +35,15 @@ from promptvault.core.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from promptvault.web.envelope import JSON, error_body, error_response, with_security_headers
+from promptvault.web.envelope import (
+    FORM,
+    HTML,
+    JSON,
+    error_body,
+    error_page,
+    error_response,
+    with_security_headers,
+)
 from promptvault.web.responses import Endpoint
 
 logger = Logger(service="promptvault")
@@ -56,8 +65,9 @@ def _validation_response(exc: RequestValidationError) -> Response[str]:
     return Response(422, JSON, error_body("VALIDATION_ERROR", "The request is not valid", details))
 
 
-def make_resolver() -> APIGatewayHttpResolver:
-    """A resolver with pydantic validation and every error mapped to the envelope."""
+def make_resolver(pages: bool = False) -> APIGatewayHttpResolver:
+    """A resolver with pydantic validation and every error mapped to the envelope; with
+    ``pages`` (an HTML endpoint), the function's own refusals as HTML pages instead."""
     app = APIGatewayHttpResolver(enable_validation=True)
 
     @app.exception_handler(RequestValidationError)
@@ -75,6 +85,8 @@ def make_resolver() -> APIGatewayHttpResolver:
     @app.exception_handler(DomainError)
     def _domain(exc: DomainError) -> Response[str]:
         metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
+        if pages:
+            return Response(exc.status, HTML, error_page(exc.status, exc.code, exc.message))
         return Response(exc.status, JSON, error_body(exc.code, exc.message, exc.details))
 
     @app.not_found
@@ -170,6 +182,41 @@ def _one_json_object(event: dict[str, Any], headers: dict[str, str]) -> dict[str
     return event
 
 
+_NOT_FORM = f"Send the body as a form, with 'Content-Type: {FORM}'"
+_FORM_CONTENT_TYPE = {"field": "Content-Type", "message": f"must be {FORM}"}
+
+
+def _one_form_object(event: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+    """A form body, for a route whose body is declared as one (``Endpoint.takes_form``): the
+    JSON body's rules (decision 28) for ``application/x-www-form-urlencoded``. Another media
+    type is 415, a body that is not UTF-8 (raw or percent-encoded) 400, a repeated field 422;
+    the fields become one JSON object of strings, which the resolver validates against the
+    route's model like any JSON body (so an unknown or missing field is 422 and named)."""
+    media = headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media != FORM:
+        raise UnsupportedMediaType(_NOT_FORM, [_FORM_CONTENT_TYPE])
+    body = event.get("body") or ""
+    try:
+        raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
+    except ValueError:  # not base64, not UTF-8, or a percent-escape that is not UTF-8
+        raise BadRequest("The body is not valid form data") from None
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        if name in fields:
+            detail = {"field": "body", "message": f"must not repeat the field {name!r}"}
+            raise ValidationFailed("The request is not valid", [detail])
+        fields[name] = value
+    others = {k: v for k, v in headers.items() if k != "content-type"}
+    return {
+        **event,
+        "headers": {**others, "content-type": JSON},
+        "body": json.dumps(fields),
+        "isBase64Encoded": False,
+    }
+
+
 def _caller_for(route: Route, headers: dict[str, str]) -> Caller | None:
     if route.auth == "public":
         return None
@@ -251,11 +298,13 @@ def prime(resolver: APIGatewayHttpResolver, endpoint: Endpoint) -> None:
 
 def build_handler(function: str) -> Any:
     route = by_function()[function]
-    resolver = make_resolver()
+    endpoint = endpoint_of(route)
+    resolver = make_resolver(pages=endpoint.answers_html)
     register(resolver, route)
-    prime(resolver, endpoint_of(route))
+    prime(resolver, endpoint)
     open_clients(route)
-    takes_body = endpoint_of(route).takes_body
+    takes_body = endpoint.takes_body
+    one_object = _one_form_object if endpoint.takes_form else _one_json_object
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
@@ -273,7 +322,7 @@ def build_handler(function: str) -> Any:
             return _refusal(exc)
         if takes_body:
             try:
-                event = _one_json_object(event, headers)
+                event = one_object(event, headers)
             except DomainError as exc:
                 metrics.add_metric(name="ClientError", unit=MetricUnit.Count, value=1)
                 return _refusal(exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -12,7 +13,7 @@ from pydantic import BaseModel
 
 from promptvault.catalogue import Route
 from promptvault.core.schema import ApiModel
-from promptvault.web.envelope import JSON, success_body
+from promptvault.web.envelope import FORM, HTML, JSON, success_body
 
 T = TypeVar("T")
 
@@ -60,16 +61,21 @@ def no_content() -> Response[str]:
     return Response(204, body="")
 
 
+def page(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response[str]:
+    """An HTML page, for an endpoint that answers people (``Endpoint(media_type=HTML)``)."""
+    return Response(status, HTML, text, headers=headers)
+
+
 _ERRORS = {
-    400: "Bad request (a body that is not UTF-8 JSON, a bad cursor or header)",
+    400: "Bad request (a body that is not UTF-8 JSON or form data, a bad cursor, header or token)",
     401: "Missing or invalid credentials",
     403: "Not allowed for this caller (an API key without the route's scope included)",
     404: "Not found (or not visible to the caller)",
     409: "Conflict with the current state",
-    410: "Gone: a deleted prompt's slug (never given to another prompt)",
+    410: "Gone for good: a deleted prompt's slug (never given to another prompt), a revoked link",
     412: "If-Match is not the current ETag",
     413: "Body too large",
-    415: "Unsupported media type: send the body as application/json",
+    415: "Unsupported media type: send the body as the route declares (JSON, or a form)",
     422: "Validation error",
     428: "If-Match is required",
     429: "Too many requests (see Retry-After)",
@@ -91,18 +97,31 @@ def web_refusals(route: Route, takes_body: bool) -> tuple[int, ...]:
     return tuple(sorted(statuses))
 
 
+PAGE = "text/html"  # the media type the document declares for pages (sent with a charset)
+_PAGE = {"schema": {"type": "string"}}
+
+
 def documented(
-    model: Any, status: int = 200, description: str = "Success", errors: tuple[int, ...] = ()
+    model: Any,
+    status: int = 200,
+    description: str = "Success",
+    errors: tuple[int, ...] = (),
+    pages: tuple[int, ...] = (),
 ) -> dict[int, Any]:
     """OpenAPI responses for a route: the success envelope plus the error envelope (a 204
-    documents no content: infra/openapi.py drops what the resolver infers for it)."""
+    documents no content: infra/openapi.py drops what the resolver infers for it). A status
+    in ``pages`` is (also) an HTML page: an HTML endpoint's success and its own refusals."""
     success: dict[str, Any] = {"description": description}
-    if model is not None and status != 204:
+    if status in pages:
+        success["content"] = {PAGE: _PAGE}
+    elif model is not None and status != 204:
         success["content"] = {JSON: {"model": Envelope[model]}}
     responses: dict[int, Any] = {status: success}
     for code in sorted({400, 422, *errors}):
-        text = _ERRORS.get(code, "Error")
-        responses[code] = {"description": text, "content": {JSON: {"model": ErrorEnvelope}}}
+        content: dict[str, Any] = {JSON: {"model": ErrorEnvelope}}
+        if code in pages:
+            content[PAGE] = _PAGE
+        responses[code] = {"description": _ERRORS.get(code, "Error"), "content": content}
     return responses
 
 
@@ -119,11 +138,19 @@ class Endpoint:
     status: int = 200
     errors: tuple[int, ...] = ()  # what the function itself refuses with (web_refusals adds
     # what the web layer answers for its catalogue row)
+    # JSON: the envelope. HTML: a page for people (``page``), and the function's own refusals
+    # (``errors``) as pages too (web/envelope.py ``error_page``); the web layer's stay JSON.
+    media_type: str = JSON
 
     def responses(self, route: Route) -> dict[int, Any]:
         """Every status the route can answer, for the OpenAPI document."""
         refusals = web_refusals(route, self.takes_body)
-        return documented(self.model, self.status, errors=(*self.errors, *refusals))
+        pages = (self.status, *self.errors) if self.answers_html else ()
+        return documented(self.model, self.status, errors=(*self.errors, *refusals), pages=pages)
+
+    @property
+    def answers_html(self) -> bool:
+        return self.media_type == HTML
 
     @property
     def takes_body(self) -> bool:
@@ -131,3 +158,17 @@ class Endpoint:
         resolver validates the body against that parameter's model and otherwise never parses
         it). promptvault.web.handler_factory refuses what is not one JSON object before that."""
         return "body" in inspect.signature(self.handle).parameters
+
+    @property
+    def takes_form(self) -> bool:
+        """Whether the body is a form (``body: Annotated[Model, Body(media_type=FORM)]``), as
+        RFC 8058's one-click unsubscribe posts it: the web layer reads it as one object of
+        fields and hands the resolver that object (handler_factory ``_one_form_object``)."""
+        if not self.takes_body:
+            return False
+        hint = typing.get_type_hints(self.handle, include_extras=True).get("body")
+        return any(getattr(extra, "media_type", None) == FORM for extra in _metadata(hint))
+
+
+def _metadata(hint: Any) -> tuple[Any, ...]:
+    return tuple(getattr(hint, "__metadata__", ()))

@@ -1,0 +1,5 @@
+"""GET /v1/email/unsubscribe"""
+
+from promptvault.web.entry import entry
+
+handler = entry("email_unsubscribe_page")

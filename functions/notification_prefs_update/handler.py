@@ -1,0 +1,5 @@
+"""PUT /v1/users/me/notification-preferences"""
+
+from promptvault.web.entry import entry
+
+handler = entry("notification_prefs_update")

@@ -1,0 +1,98 @@
+"""The event catalogue: the one list of domain events, their versions and their schemas.
+
+A domain event is a fact about the product ("a prompt was rated"), derived from a table
+change by the events consumer (``streams/domain_events.py``) and published to the stage's
+EventBridge bus with ``source`` = ``SOURCE`` and ``detail-type`` = the event's type. Its
+``detail`` is an ``Envelope``: a stable id (derived from the stream record, so a
+redelivered record publishes the same id), the schema version, when it happened and the
+typed ``data``. Consumers (the notifier now; webhooks and audit later) subscribe by
+detail-type through rules (``catalogue.Trigger.events``). ``docs/events.md`` is generated
+from this list (``python -m promptvault.events.docs``); a test keeps it current.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field
+
+from promptvault.core.schema import ApiModel
+
+SOURCE = "promptvault"
+
+
+class PromptRated(ApiModel):
+    prompt_id: str = Field(description="The rated prompt")
+    actor_id: str | None = Field(description="Who rated it; null for a guest")
+    score: int = Field(ge=1, le=5)
+
+
+class PromptBookmarked(ApiModel):
+    prompt_id: str
+    actor_id: str = Field(description="Who bookmarked it")
+
+
+class PromptForked(ApiModel):
+    prompt_id: str = Field(description="The original")
+    fork_id: str = Field(description="The new prompt")
+    actor_id: str = Field(description="Who forked it (the fork's owner)")
+
+
+class PromptVersionCreated(ApiModel):
+    prompt_id: str
+    version: int = Field(ge=1)
+    actor_id: str = Field(description="The version's author")
+
+
+class UserFollowed(ApiModel):
+    user_id: str = Field(description="Who is followed")
+    actor_id: str = Field(description="Who follows")
+
+
+EventType = Literal[
+    "prompt.rated", "prompt.bookmarked", "prompt.forked", "prompt.version.created", "user.followed"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class EventSpec:
+    type: EventType
+    version: int
+    data: builtins.type[ApiModel]
+    summary: str
+    item: str  # the table item (its ``type``) whose INSERT is the event
+
+
+EVENTS: tuple[EventSpec, ...] = (
+    EventSpec(
+        "prompt.rated", 1, PromptRated, "Someone rated a prompt for the first time", "Rating"
+    ),
+    EventSpec("prompt.bookmarked", 1, PromptBookmarked, "Someone bookmarked a prompt", "Bookmark"),
+    EventSpec("prompt.forked", 1, PromptForked, "Someone forked a prompt", "Fork"),
+    EventSpec(
+        "prompt.version.created", 1, PromptVersionCreated, "A prompt got a new version", "Version"
+    ),
+    EventSpec("user.followed", 1, UserFollowed, "Someone followed a user", "Follow"),
+)
+
+
+def spec(event_type: str) -> EventSpec:
+    for candidate in EVENTS:
+        if candidate.type == event_type:
+            return candidate
+    raise KeyError(event_type)
+
+
+class Envelope(ApiModel):
+    """An event's ``detail`` on the bus."""
+
+    id: str = Field(description="Stable: the same table change always gives the same id")
+    type: EventType
+    version: int
+    occurred_at: str = Field(description="ISO 8601, UTC: when the table change happened")
+    data: dict[str, object]
+
+    def typed(self) -> ApiModel:
+        return spec(self.type).data.model_validate(self.data)
