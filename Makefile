@@ -10,7 +10,7 @@ STAGE ?= dev
 PORT ?= 3000
 SEARCH ?= tantivy
 
-.PHONY: help install run test lint format unit bench synth deploy openapi events-doc reindex smoke clean cdk-cli
+.PHONY: help install run test lint format unit bench synth deploy openapi events-doc reindex smoke clean cdk-cli browser
 
 help:
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -36,8 +36,23 @@ format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: lint ## lint, then the whole test suite
-	$(PY) -m pytest -n 2 --dist loadgroup
+test: lint browser ## lint, then the whole test suite
+	$(PY) -m pytest -n 2 --dist loadgroup -rs
+
+# Headless Chromium for the browser tests (tests/e2e/test_outbox_page.py): Debian's chromium,
+# installed with apt-get when it is missing and we are root. Never fails: where it cannot be
+# installed, it says so and the browser tests skip, naming why.
+CHROMIUM := /usr/bin/chromium
+
+browser: ## headless Chromium for the browser tests (Debian's chromium, as root; else they skip)
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	  echo "make browser: $(CHROMIUM) is missing and apt-get cannot run here (not root, or no apt): the browser tests will skip"; exit 0; \
+	fi; \
+	echo "make browser: installing Debian's chromium (apt-get)"; \
+	if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; then \
+	  $(CHROMIUM) --version 2>/dev/null || true; \
+	else echo "make browser: apt-get could not install chromium: the browser tests will skip"; fi
 
 unit: install
 	$(PY) -m pytest tests/unit tests/integration

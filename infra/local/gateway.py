@@ -18,9 +18,9 @@ from collections.abc import Callable
 from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from infra.local import outbox, swagger
+from infra.local import outbox, outbox_page, swagger
 from infra.local.events import (
     HttpRequest,
     HttpResponse,
@@ -72,6 +72,7 @@ class Gateway:
             "/docs": self._docs,
             "/docs/": self._docs,
             "/_local/outbox": lambda _r: _json(200, outbox.sent_emails()),
+            outbox_page.VIEW_PATH: self._outbox_view,
         }
         # local-only actions (POST): never catalogue routes, so never deployed or documented
         self._actions: dict[str, Callable[[HttpRequest], HttpResponse]] = {
@@ -121,6 +122,8 @@ class Gateway:
         page = self._local.get(request.path)
         if page is not None:
             return page(request)
+        if request.path.startswith(f"{outbox_page.VIEW_PATH}/"):
+            return self._outbox_view(request)
         prefix = f"{swagger.ASSETS_PATH}/"
         if request.path.startswith(prefix):
             asset = swagger.asset(request.path.removeprefix(prefix))
@@ -135,6 +138,19 @@ class Gateway:
         with self._invoke_lock:  # one thing at a time, as the handlers run
             status, payload = assign_role(request.body)
         return _json(status, payload, indent=None)
+
+    def _outbox_view(self, request: HttpRequest) -> HttpResponse:
+        """GET /_local/outbox/view[/{id}]: the outbox as a person reads it (outbox_page.py)."""
+        message_id = unquote(request.path.removeprefix(outbox_page.VIEW_PATH).strip("/"))
+        status, page, policy = outbox_page.view(message_id or None)
+        headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Security-Policy", policy),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "no-referrer"),
+            ("Cache-Control", "no-store"),
+        ]
+        return HttpResponse(status, headers, page.encode("utf-8"))
 
     def _docs(self, request: HttpRequest) -> HttpResponse:
         if "format=json" in request.query:

@@ -160,6 +160,10 @@ def start_local(port: int = 0, *, patch_moto: bool = True, search: str = "tantiv
         triggers = LocalTriggers()  # the schedule and email:feedback triggers, fired by hand
         add_trigger_actions(gateway, triggers)
         server = serve(gateway, port)
+        host, bound_port = server.server_address[:2]
+        # links in emails (unsubscribe, the prompt) lead back to this runtime, as PUBLIC_URL
+        # names the stage's API on AWS
+        environment.apply({"PUBLIC_URL": f"http://{host!s}:{bound_port}"})
         pump = start_pump(table_name)  # the stream consumers, as Lambda would run them
         poller = start_poller(routes)  # the queue consumers, as Lambda would run them
         gateway.add_page("/_local/dead-letters", pump.dead_letters.copy)
@@ -186,7 +190,6 @@ def start_local(port: int = 0, *, patch_moto: bool = True, search: str = "tantiv
         target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="gateway", daemon=True
     )
     thread.start()
-    host, bound_port = server.server_address[:2]
     return LocalRuntime(
         base_url=f"http://{host!s}:{bound_port}",
         moto_url=moto_url,

@@ -199,3 +199,83 @@ def test_event_ids_are_stable_per_record_and_type():
     assert event_id("abc", "prompt.rated") == event_id("abc", "prompt.rated")
     assert event_id("abc", "prompt.rated") != event_id("abd", "prompt.rated")
     assert len(event_id("abc", "prompt.rated")) == 32
+
+
+def test_chaos_duplicated_reordered_and_failing_deliveries_count_and_email_once(
+    owner: User, monkeypatch: pytest.MonkeyPatch
+):
+    """Every event delivered three times, shuffled, in small batches, with the email sender
+    and the preferences read failing now and then (after and before the in-app write): each
+    notification counts each event once and each email goes out once."""
+    import random
+
+    from infra.local.queues import lambda_record
+    from promptvault.email import preferences, sender
+    from tests.support.streams import pump
+
+    prompt = create_prompt(owner, title="Chaos theory")
+    followers, forkers = [sign_up() for _ in range(3)], [sign_up() for _ in range(3)]
+    for fan in followers:
+        assert call("PUT", f"/v1/users/{owner.username}/follow", token=fan.token).status == 200
+    for fan in forkers:
+        assert call("POST", f"/v1/prompts/{prompt['id']}/fork", {}, token=fan.token).status == 201
+    for fan in followers + forkers:
+        _rate(fan, prompt["id"])
+    runner = pump()
+    while runner.drain():  # onto the bus: the notifier's queue holds them, undelivered
+        pass
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=queue_name("events_notify"))["QueueUrl"]
+    bodies = []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        for message in messages:
+            bodies.append(message["Body"])
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    assert len(bodies) == 12  # 3 follows, 3 forks, 6 ratings
+
+    real_send, real_load = sender.send, preferences.load
+    calls = {"send": 0, "load": 0}
+
+    def flaky_send(to, email):
+        calls["send"] += 1
+        if calls["send"] % 3 == 0:
+            raise RuntimeError("SES throttled")
+        return real_send(to, email)
+
+    def flaky_load(user_id):
+        calls["load"] += 1
+        if calls["load"] % 5 == 0:
+            raise RuntimeError("DynamoDB throttled")
+        return real_load(user_id)
+
+    monkeypatch.setattr(sender, "send", flaky_send)
+    monkeypatch.setattr(preferences, "load", flaky_load)
+    shuffle = random.Random(11)
+    pending = [*bodies, *bodies, *bodies]
+    shuffle.shuffle(pending)
+    rounds = 0
+    while pending and rounds < 100:
+        rounds += 1
+        batch, pending = pending[:4], pending[4:]
+        messages = [
+            {"MessageId": f"m{rounds}-{i}", "ReceiptHandle": "r", "Body": b, "MD5OfBody": ""}
+            for i, b in enumerate(batch)
+        ]
+        arn = "arn:aws:sqs:us-east-1:123456789012:notify"
+        event = {"Records": [lambda_record(m, arn) for m in messages]}
+        reply = notifier.handle(event)
+        failed = {f["itemIdentifier"] for f in reply["batchItemFailures"]}
+        retry = [m["Body"] for m in messages if m["MessageId"] in failed]
+        pending = [*pending, *retry]
+        shuffle.shuffle(pending)
+    assert not pending
+    assert calls["send"] > 6  # failures happened and were retried
+
+    emails = _emails_to(owner)
+    assert len(emails) == 6  # 3 follows + 3 forks, instant, each exactly once
+    assert len({e["subject"] for e in emails}) == 6
+    by_type = {n["type"]: n for n in _notifications(owner)}
+    assert by_type["user.followed"]["count"] == 3
+    assert by_type["prompt.forked"]["count"] == 3
+    assert by_type["prompt.rated"]["count"] == 6
+    assert _unread(owner) == 3
