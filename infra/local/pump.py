@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from infra.local.polling import PollingThread
+
 log = logging.getLogger("promptvault.pump")
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -105,28 +107,16 @@ class StreamPump:
         self.read_total = 0  # records read so far, by any caller: queues.settle() watches it
         self._log: list[Record] = []
         self._last: dict[str, str] = {}  # shard id -> last sequence number read
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = PollingThread("stream-pump", self.drain, poll_seconds, log)
         self._lock = threading.Lock()
 
     # --- lifecycle ------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="stream-pump", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.drain()
-            except Exception:
-                log.exception("stream pump poll failed")
-            self._stop.wait(self.poll_seconds)
+        self._worker.stop()
 
     # --- one round ------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from typing import Any
 from infra.local.events import LambdaContext
 from infra.local.gateway import FUNCTION_PREFIX
 from infra.local.handlers import Handler, Handlers
+from infra.local.polling import PollingThread
 from infra.local.pump import StreamPump
 from infra.local.resources import EventQueue
 
@@ -188,27 +189,15 @@ class QueuePoller:
         self.received = 0  # messages received so far, by any caller: settle() watches it
         self._lock = threading.RLock()  # one poll at a time (the thread's, or settle()'s)
         self._stats = threading.Lock()  # the page reads ``recent`` while a poll appends
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = PollingThread("queue-poller", self.poll, poll_seconds, log)
 
     # --- lifecycle ------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="queue-poller", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.poll()
-            except Exception:
-                log.exception("queue poll failed")
-            self._stop.wait(self.poll_seconds)
+        self._worker.stop()
 
     # --- one round ------------------------------------------------------------------------
 

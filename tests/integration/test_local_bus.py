@@ -503,12 +503,16 @@ def test_moto_as_released_still_needs_the_events_fix(route: EventQueue):
     """moto's default target template drops ``account`` and fills in placeholders spelled in
     the detail (infra/local/moto_events.py). When a moto upgrade fixes both, drop the fix."""
     sqs = boto3.client("sqs")
-    moto_events.uninstall()
+    depth = 0  # installs are counted (this module's moto world installs it too)
+    while moto_events.installed():
+        moto_events.uninstall()
+        depth += 1
     try:
         put(route, MATCHING, {"note": "<source>"})
         [message] = sqs.receive_message(QueueUrl=route.queue_url)["Messages"]
     finally:
-        moto_events.install()
+        for _ in range(depth):
+            moto_events.install()
 
     body = json.loads(message["Body"])
     assert "account" not in body

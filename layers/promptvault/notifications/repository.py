@@ -43,10 +43,18 @@ def get_notification(user_id: str, nid: str) -> NotificationItem | None:
 
 def save_notification(item: NotificationItem, expected_revision: int | None) -> None:
     """Put the item if its revision is still the one read (absent: not there yet)."""
+    _save_at_revision(item, NotificationItem, expected_revision)
+
+
+def _save_at_revision(
+    item: NotificationItem | DigestItem,
+    kind: type[NotificationItem] | type[DigestItem],
+    expected_revision: int | None,
+) -> None:
     condition = (
-        NotificationItem.pk.does_not_exist()
+        kind.pk.does_not_exist()
         if expected_revision is None
-        else NotificationItem.revision == expected_revision
+        else kind.revision == expected_revision
     )
     try:
         item.save(condition=condition)
@@ -123,17 +131,7 @@ def get_digest(user_id: str, period: str) -> DigestItem | None:
 
 
 def save_digest(item: DigestItem, expected_revision: int | None) -> None:
-    condition = (
-        DigestItem.pk.does_not_exist()
-        if expected_revision is None
-        else DigestItem.revision == expected_revision
-    )
-    try:
-        item.save(condition=condition)
-    except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            raise Raced(item.sk) from error
-        raise
+    _save_at_revision(item, DigestItem, expected_revision)
 
 
 def digest_owners(period: str) -> Iterator[str]:
