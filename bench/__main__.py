@@ -25,6 +25,7 @@ SECTIONS = (
     "search",
     "search_engines",
     "engagement",
+    "events",
     "search_after_write",
     "sdk",
     "local_writes",
@@ -85,6 +86,11 @@ def print_tables(sections: dict[str, Any]) -> None:
         print()
     if "engagement" in sections:
         print(engagement_table(sections["engagement"]))
+        print()
+    if "events" in sections:
+        from bench.events import events_table
+
+        print(events_table(sections["events"]))
         print()
     if "search_engines" in sections:
         from bench.search import engines_table
@@ -198,6 +204,15 @@ def main(argv: list[str] | None = None) -> int:
 
         print("engagement write units ...", file=sys.stderr, flush=True)
         sections["engagement"] = engagement.run()
+    if "events" in wanted:
+        from bench import events
+
+        print(
+            "events: the local backbone, one event of each kind, a viral prompt ...",
+            file=sys.stderr,
+            flush=True,
+        )
+        sections["events"] = events.run()
     if "search" in wanted:
         from bench import search
 
@@ -276,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
             ("firstrequest", "all_meet_goal"),
             ("awscalls", "all_at_minimum"),
             ("search", "meets_goal"),
+            ("events", "meets_goal"),
             ("search_after_write", "meets_goal"),
             ("sdk", "meets_goal"),
             ("local_writes", "meets_goal"),

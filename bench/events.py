@@ -37,6 +37,8 @@ bench/results.json; docs/performance.md ("Domain events") has the figures.
 from __future__ import annotations
 
 import json
+import os
+import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -58,7 +60,10 @@ NOTIFY = "events_notify"
 DIGEST = "email_digest"
 COUNTERS = "stream_counters"
 INDEXER = "stream_indexer"
-TRANSPORT = "transport"  # the pump's stream reads, the poller's receives and deletes
+TRANSPORT = "transport"  # what no consumer does: the pump's and the poller's calls and work
+STREAM_READS = "stream reads"  # the pump's DescribeStream, GetShardIterator, GetRecords
+QUEUE_CALLS = "queue calls"  # the poller's ReceiveMessage, DeleteMessageBatch
+STREAM_OPERATIONS = frozenset({"DescribeStream", "GetShardIterator", "GetRecords"})
 EVENT_CONSUMERS = (PUBLISH, NOTIFY)
 
 SES_OPERATIONS = frozenset({"SendEmail", "SendRawEmail", "SendBulkEmail"})
@@ -180,8 +185,10 @@ class Meter:
         self.units: Counter[str] = Counter()
         self.seconds: Counter[str] = Counter()
         self.handled: Counter[str] = Counter()  # records or messages handed to each consumer
+        self.call_seconds: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.published = 0  # entries put on the bus
         self._pending: tuple[str, str, str, list[Any], list[Any]] | None = None
+        self._call: tuple[str, str, float] | None = None
 
     @contextmanager
     def at(self, stage: str) -> Iterator[None]:
@@ -204,6 +211,11 @@ class Meter:
     def before(self, model: Any, params: dict[str, Any]) -> None:
         name = model.name
         self.calls[self.stage][name] += 1
+        self._prepare(model, params)
+        self._call = (self.stage, name, time.perf_counter())
+
+    def _prepare(self, model: Any, params: dict[str, Any]) -> None:
+        name = model.name
         service = model.service_model.service_name
         priced = self.price and service == "dynamodb" and name in DYNAMODB_WRITES
         if name != "PutEvents" and not priced:
@@ -219,6 +231,9 @@ class Meter:
         self._pending = (self.stage, name, region, keys, old)
 
     def after(self, model: Any, parsed: dict[str, Any]) -> None:
+        call, self._call = self._call, None
+        if call is not None and call[1] == model.name:  # the call's time, pricing left out
+            self.call_seconds[call[0]][call[1]] += time.perf_counter() - call[2]
         pending, self._pending = self._pending, None
         if pending is None or pending[1] != model.name:
             return
@@ -252,6 +267,7 @@ class Backbone:
         from promptvault.catalogue import TRIGGERS
         from promptvault.core.settings import get_settings
 
+        self.meter = meter
         table_name = get_settings().table_name
         described = boto3.client("dynamodb").describe_table(TableName=table_name)
         consumers = catalogue_consumers()
@@ -272,11 +288,12 @@ class Backbone:
         from tests.support.events import drain_queues
 
         started = time.perf_counter()
-        while True:
-            while self.pump.drain():
-                pass
-            if not drain_queues(self.queues):
-                break
+        with self.meter.at(TRANSPORT):  # what no consumer does: stream reads, receives, deletes
+            while True:
+                while self.pump.drain():
+                    pass
+                if not drain_queues(self.queues):
+                    break
         return time.perf_counter() - started
 
 
@@ -324,6 +341,29 @@ def _has_digest(user_id: str) -> bool:
     from promptvault.notifications import repository
 
     return repository.get_digest(user_id, "daily") is not None
+
+
+def _item_sizes(user_id: str, prompt_id: str) -> dict[str, int]:
+    """Bytes of the recipient's grouped items after the burst (``item_bytes``): what each
+    rewrite of them costs."""
+    from bench.engagement import item_bytes
+    from promptvault.core.settings import get_settings
+    from promptvault.notifications import repository
+
+    table_name = get_settings().table_name
+    keys = {
+        "notification (prompt.rated)": "NOTIF#"
+        + repository.notification_id("prompt.rated", prompt_id),
+        "notification (user.followed)": "NOTIF#"
+        + repository.notification_id("user.followed", user_id),
+        "daily digest": "DIGEST#daily",
+    }
+    sizes = {}
+    for label, sk in keys.items():
+        key = {"PK": {"S": repository.user_pk(user_id)}, "SK": {"S": sk}}
+        item = moto_item(os.environ.get("AWS_DEFAULT_REGION", "us-east-1"), table_name, key)
+        sizes[label] = item_bytes(item) if item else 0
+    return sizes
 
 
 # --- the three parts -------------------------------------------------------------------------
@@ -387,10 +427,16 @@ def measure_throughput(meter: Meter, backbone: Backbone, fans: list[Any]) -> dic
         act(kind, fans[n], creators[c], prompts[c]["id"])
     meter.reset()
     emails_before = _all_emails()
+    read_before = backbone.pump.read_total
     seconds = backbone.drain()
+    records_read = backbone.pump.read_total - read_before
     emails = _all_emails() - emails_before
     stages = {s: meter.seconds[s] for s in (PUBLISH, NOTIFY, COUNTERS, INDEXER)}
-    stages[TRANSPORT] = max(0.0, seconds - sum(stages.values()))
+    transport = max(0.0, seconds - sum(stages.values()))
+    timed = meter.call_seconds[TRANSPORT]
+    stages[STREAM_READS] = sum(timed[op] for op in STREAM_OPERATIONS)
+    stages[QUEUE_CALLS] = sum(v for op, v in timed.items() if op not in STREAM_OPERATIONS)
+    stages[TRANSPORT] = max(0.0, transport - stages[STREAM_READS] - stages[QUEUE_CALLS])
     events_path = seconds - stages[COUNTERS] - stages[INDEXER]
     n = len(actions)
     messages = meter.handled[NOTIFY]
@@ -400,6 +446,7 @@ def measure_throughput(meter: Meter, backbone: Backbone, fans: list[Any]) -> dic
         "creators": CREATORS,
         "bus_events": meter.published,
         "notifier_messages": messages,
+        "stream_records_read": records_read,
         "seconds": round(seconds, 3),
         "stage_seconds": {k: round(v, 3) for k, v in stages.items()},
         "actions_per_second": round(n / seconds, 1),
@@ -408,6 +455,7 @@ def measure_throughput(meter: Meter, backbone: Backbone, fans: list[Any]) -> dic
         "publish_ms_per_event": round(stages[PUBLISH] * 1e3 / max(meter.published, 1), 2),
         "notify_ms_per_message": round(stages[NOTIFY] * 1e3 / max(messages, 1), 2),
         "calls": {s: meter.calls_of(s) for s in (PUBLISH, NOTIFY, COUNTERS, INDEXER, TRANSPORT)},
+        "transport_call_seconds": {op: round(v, 3) for op, v in sorted(timed.items())},
         "put_events_calls": meter.calls_of(PUBLISH).get("PutEvents", 0),
         "ses_calls": meter.ses_calls(NOTIFY),
         "emails": emails,
@@ -444,6 +492,7 @@ def measure_viral(meter: Meter, backbone: Backbone, fans: list[Any]) -> dict[str
     }
     with meter.at(SETUP):
         notifications = _notifications(creator.id)
+        sizes = _item_sizes(creator.id, prompt["id"])
     meter.reset()
     with meter.at(DIGEST):
         ran = digests.handle({"period": "daily"})
@@ -459,6 +508,7 @@ def measure_viral(meter: Meter, backbone: Backbone, fans: list[Any]) -> dict[str
         "instant_emails": instant,
         "notification_items": len(notifications),
         "notifications": notifications,
+        "item_bytes": sizes,
         "digest_run": ran,
         "digest_calls": meter.calls_of(DIGEST),
         "digest_write_units": meter.units[DIGEST],
@@ -469,6 +519,14 @@ def measure_viral(meter: Meter, backbone: Backbone, fans: list[Any]) -> dict[str
         "ses_ok": ses_ok(ses, total),
         "grouped": len(notifications) == len({n["kind"] for n in notifications}),
     }
+
+
+@contextmanager
+def _step(label: str) -> Iterator[None]:
+    started = time.perf_counter()
+    print(f"  {label} ...", file=sys.stderr, flush=True)
+    yield
+    print(f"  {label}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
 
 
 def run() -> dict[str, Any]:
@@ -487,10 +545,15 @@ def run() -> dict[str, Any]:
         try:
             backbone = Backbone(meter)
             # first: every consumer is built here, outside the timed drain
-            cases = measure_cases(meter, backbone)
-            fans = [sign_up() for _ in range(max(THROUGHPUT_ACTIONS, VIRAL_FANS))]
-            throughput = measure_throughput(meter, backbone, fans)
-            viral = measure_viral(meter, backbone, fans[:VIRAL_FANS])
+            with _step(f"events: one event of each of {len(CASES)} kinds"):
+                cases = measure_cases(meter, backbone)
+            people = max(THROUGHPUT_ACTIONS, VIRAL_FANS)
+            with _step(f"events: {people} sign-ups"):
+                fans = [sign_up() for _ in range(people)]
+            with _step(f"events: throughput, {THROUGHPUT_ACTIONS} actions"):
+                throughput = measure_throughput(meter, backbone, fans)
+            with _step(f"events: a viral prompt, {2 * VIRAL_FANS} events"):
+                viral = measure_viral(meter, backbone, fans[:VIRAL_FANS])
         finally:
             moto_dynamodb.uninstall()
     meets = (
@@ -530,37 +593,48 @@ def _short(calls: dict[str, int]) -> str:
 def throughput_table(part: dict[str, Any]) -> str:
     events = part["bus_events"]
     rows = []
+    transport_calls = part["calls"][TRANSPORT]
+    stream_calls = sum(n for op, n in transport_calls.items() if op in STREAM_OPERATIONS)
+    calls_by_stage = {
+        stage: sum(part["calls"][stage].values()) for stage in (PUBLISH, NOTIFY, COUNTERS, INDEXER)
+    }
+    calls_by_stage[STREAM_READS] = stream_calls
+    calls_by_stage[QUEUE_CALLS] = sum(transport_calls.values()) - stream_calls
     for stage, label in (
         (PUBLISH, "stream_events (publish)"),
         (NOTIFY, "events_notify (notify)"),
         (COUNTERS, "stream_counters"),
         (INDEXER, "stream_indexer"),
-        (TRANSPORT, "pump reads, SQS receive/delete"),
+        (STREAM_READS, "pump: stream reads"),
+        (QUEUE_CALLS, "poller: SQS receive, delete"),
+        (TRANSPORT, "pump and poller, the rest"),
     ):
         seconds = part["stage_seconds"][stage]
-        calls = sum(part["calls"][stage].values())
+        calls = calls_by_stage.get(stage)
         rows.append(
             [
                 label,
                 f"{seconds:.2f}",
                 f"{100 * seconds / part['seconds']:.0f}%",
                 f"{seconds * 1e3 / part['actions']:.1f}",
-                f"{calls / part['actions']:.2f}",
+                "" if calls is None else f"{calls / part['actions']:.2f}",
             ]
         )
     rows.append(["drain", f"{part['seconds']:.2f}", "100%", "", ""])
     headers = ["stage", "s", "share", "ms / action", "AWS calls / action"]
+    kinds = ", ".join(f"{part['by_kind'][k]} {k}s" for k in MIX if k in part["by_kind"])
     title = (
-        f"Domain events through the local backbone: {part['actions']} actions "
-        f"({', '.join(f'{n} {k}s' for k, n in part['by_kind'].items())}) on {part['creators']} "
-        f"creators -> {events} bus events -> {part['notifier_messages']} notifier messages"
+        f"Domain events through the local backbone: {part['actions']} actions ({kinds}) on "
+        f"{part['creators']} creators -> {events} bus events -> {part['notifier_messages']} "
+        "notifier messages"
     )
     note = (
         f"{part['actions_per_second']:.0f} actions/s with every stream consumer; "
         f"{part['events_path_actions_per_second']:.0f} actions/s on the events path alone "
         f"(drain minus counters and indexer). publish {part['publish_ms_per_event']:.1f} ms "
         f"per bus event ({part['put_events_calls']} PutEvents for {events} events), notify "
-        f"{part['notify_ms_per_message']:.1f} ms per message; {part['emails']} emails, "
+        f"{part['notify_ms_per_message']:.1f} ms per message; the pump read "
+        f"{part['stream_records_read']} stream records; {part['emails']} emails, "
         f"{part['ses_calls']} SES calls."
     )
     return f"{title}\n{table(headers, rows, {1, 2, 3, 4})}\n{note}"
@@ -616,7 +690,12 @@ def viral_table(part: dict[str, Any]) -> str:
     drain = part["drain"]
     kinds = ", ".join(f"{n['kind']} x{n['occurrences']}" for n in part["notifications"])
     rows = [
-        ["events in the burst", part["events"], f"{part['fans']} ratings + {part['fans']} follows", ""],
+        [
+            "events in the burst",
+            part["events"],
+            f"{part['fans']} ratings + {part['fans']} follows",
+            "",
+        ],
         [
             "instant emails",
             part["instant_emails"],
@@ -639,6 +718,10 @@ def viral_table(part: dict[str, Any]) -> str:
         ],
         ["AWS calls / event (consumers)", f"{drain['calls_per_event']:.2f}", "", ""],
         ["write units / event (consumers)", f"{drain['write_units_per_event']:.2f}", "", ""],
+        *(
+            [f"{label}, bytes", size, "rewritten whole by each event", ""]
+            for label, size in part["item_bytes"].items()
+        ),
     ]
     headers = ["viral prompt", "value", "bound", "verdict"]
     title = (

@@ -28,7 +28,6 @@ from promptvault.prompts import service as prompts
 Period = Literal["daily", "weekly"]
 MAX_ATTEMPTS = 8
 MAX_ENTRIES = 50  # groups per digest; beyond it the oldest entry is folded out
-LAST_EVENTS = 100
 
 
 def add(
@@ -41,7 +40,8 @@ def add(
     group = f"{kind}#{target.id}"
     for _ in range(MAX_ATTEMPTS):
         item = repository.get_digest(user_id, period)
-        if item is not None and event_id in item.last_events:
+        mark = repository.event_mark(event_id)
+        if item is not None and mark in item.last_events:
             return False
         expected = None if item is None else item.revision
         if item is None:
@@ -73,7 +73,7 @@ def add(
             entries.pop(next(iter(entries)))
         item.entries = json.dumps(entries, separators=(",", ":"))
         item.revision = (expected or 0) + 1
-        item.last_events = [event_id, *item.last_events][:LAST_EVENTS]
+        item.last_events = [mark, *item.last_events][: repository.DIGEST_LAST_EVENTS]
         if actor:  # first: an id is never in a digest without its trace
             retention = get_settings().notification_retention_days
             repository.trace_actor(actor, user_id, item.sk, retention)

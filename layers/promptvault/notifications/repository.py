@@ -19,7 +19,15 @@ from promptvault.core.clock import utcnow
 from promptvault.data.models import ActorTraceItem, DigestItem, EmailQuotaItem, NotificationItem
 
 NOTIF_PREFIX = "NOTIF#"
-LAST_EVENTS = 50  # event ids kept on a notification to skip a redelivered event
+# The latest events a notification or digest holds, to skip a redelivered one: 20 and 40, by
+# the first 16 hex digits of their ids (64 bits: no collision in practice), so a busy group's
+# item stays near 1 KB and each event rewrites it for one or two write units.
+LAST_EVENTS = 20
+DIGEST_LAST_EVENTS = 40
+
+
+def event_mark(event_id: str) -> str:
+    return event_id[:16]
 
 
 class Raced(Exception):

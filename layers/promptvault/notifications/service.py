@@ -58,7 +58,8 @@ def apply(
     for _ in range(MAX_ATTEMPTS):
         now = now_iso()
         item = repository.get_notification(recipient_id, nid)
-        if item is not None and event_id in item.last_events:
+        mark = repository.event_mark(event_id)
+        if item is not None and mark in item.last_events:
             return False
         expected = None if item is None else item.revision
         if item is None:
@@ -84,7 +85,7 @@ def apply(
         item.actors = [actor, *[a for a in item.actors if a != actor or a == GUEST]][:SHOWN_ACTORS]
         item.updated_at = now
         item.revision = (expected or 0) + 1
-        item.last_events = [event_id, *item.last_events][: repository.LAST_EVENTS]
+        item.last_events = [mark, *item.last_events][: repository.LAST_EVENTS]
         repository.index_keys(item, retention)
         if actor != GUEST:  # first: an id is never in a notification without its trace
             repository.trace_actor(actor, recipient_id, item.sk, retention)
