@@ -21,6 +21,7 @@ EMAIL_DOMAIN = "promptvault.local"
 MAX_ROUNDS = 50  # a message that keeps failing comes back at once (visibility 0): bounded
 
 _routes: list[EventQueue] = []
+_pollers: dict[str, QueuePoller] = {}  # the moto world's poller (its client made once)
 
 
 def queue_name(function: str) -> str:
@@ -35,6 +36,7 @@ def create_bus() -> None:
     os.environ["EMAIL_SENDER"] = f"PromptVault <noreply@{EMAIL_DOMAIN}>"
     create_event_bus(name)
     _routes[:] = create_event_queues(name, PREFIX, visibility_timeout=0)
+    _pollers.clear()
     boto3.client("sesv2").create_email_identity(EmailIdentity=EMAIL_DOMAIN)
 
 
@@ -49,8 +51,12 @@ def uninstall() -> None:
 def drain_queues(handlers: Mapping[str, Any] | None = None) -> int:
     """Deliver every queued message to its consumer; how many were received. A failed
     message stays on its queue (and comes back on the next round, up to the redrive)."""
-    given = dict(handlers) if handlers else None
-    poller = QueuePoller(list(_routes), boto3.client("sqs"), handlers=given)
+    if handlers:
+        poller = QueuePoller(list(_routes), boto3.client("sqs"), handlers=dict(handlers))
+    else:
+        poller = _pollers.get("default") or _pollers.setdefault(
+            "default", QueuePoller(list(_routes), boto3.client("sqs"))
+        )
     received = 0
     for _ in range(MAX_ROUNDS):
         moved = poller.poll()
