@@ -129,6 +129,24 @@ MINIMUM: dict[str, dict[str, int]] = {
         "TransactWriteItems": 1,
         "UpdateItem": 2,
     },
+    # a change of address (the credential check's profile read names the old address): the
+    # password (InitiateAuth), the new address's guard, Cognito's UpdateUserAttributes with
+    # the person's token (it emails the code), the pending address on the profile
+    "PUT /v1/users/me/email": {
+        "GetItem": 2,
+        "InitiateAuth": 1,
+        "UpdateItem": 3,
+        "UpdateUserAttributes": 1,
+    },
+    # the guard again (taken meanwhile: nothing changes), VerifyUserAttribute, the profile +
+    # both guards in one transaction, then the links' epoch (the preferences read and put)
+    "POST /v1/users/me/email/verify": {
+        "GetItem": 3,
+        "PutItem": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 2,
+        "VerifyUserAttribute": 1,
+    },
     # username guard, then the profile
     "GET /v1/users/{username}": {"GetItem": 2, "UpdateItem": 1},
     "GET /v1/users/{username}/prompts": {

@@ -136,6 +136,9 @@ def _start_moto() -> tuple[Any, str]:
 
     from moto.server import ThreadedMotoServer
 
+    from infra.local import moto_cognito
+
+    moto_cognito.install()  # VerifyUserAttribute, as the local runtime's moto answers it
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

@@ -319,6 +319,24 @@ def _me_delete(_: World) -> Request:
     return Request("DELETE", "/v1/users/me", {"password": PASSWORD}, token=someone.token)
 
 
+def _new_address() -> str:
+    return f"{_unique('n')}@example.org"
+
+
+def _email_change(_: World) -> Request:
+    someone = sign_up()  # not the owner: the world keeps its address
+    body = {"email": _new_address(), "password": PASSWORD}
+    return Request("PUT", "/v1/users/me/email", body, token=someone.token)
+
+
+def _email_verify(_: World) -> Request:
+    from tests.support.identity import ask_email_change
+
+    someone = sign_up()  # asked to move; the code Cognito emailed (moto keeps it)
+    code = ask_email_change(someone, _new_address())
+    return Request("POST", "/v1/users/me/email/verify", {"code": code}, token=someone.token)
+
+
 def _profile(world: World) -> Request:
     return Request("GET", f"/v1/users/{world.owner.username}")
 
@@ -389,6 +407,8 @@ IDENTITY_SCENARIOS: tuple[Scenario, ...] = (
     Scenario("GET /v1/prompts/{id} (API key)", "prompts_get", _get_with_key, 200),
     Scenario("PATCH /v1/users/me", "users_me_update", _me_update, 200),
     Scenario("DELETE /v1/users/me (no content)", "users_me_delete", _me_delete, 204),
+    Scenario("PUT /v1/users/me/email", "users_me_email", _email_change, 202),
+    Scenario("POST /v1/users/me/email/verify", "users_me_email_verify", _email_verify, 200),
     Scenario("GET /v1/users/{username}", "users_get", _profile, 200),
     Scenario("GET /v1/users/{username}/prompts", "users_prompts", _user_prompts, 200),
     Scenario("PUT /v1/users/{username}/follow", "follows_create", _follow, 200),

@@ -130,7 +130,8 @@ def statements_for(
         statements.append(_allow(ADMIN_ROLES, [resources.user_pool_arn]))
     if "cognito:admin-delete" in wanted:
         statements.append(_allow(ADMIN_DELETE, [resources.user_pool_arn]))
-    # cognito:client needs no IAM: sign-up, login and reset are unauthenticated client APIs.
+    # cognito:client needs no IAM: sign-up, login and reset are unauthenticated client APIs,
+    # and a person's own address change is authorised by their access token.
     if "cognito:admin-confirm" in wanted and auto_confirm_signup:
         statements.append(_allow(ADMIN_CONFIRM, [resources.user_pool_arn]))
     search = wanted & {"search:read", "search:write"}

@@ -34,7 +34,7 @@ def create_user_pool() -> UserPool:
     import promptvault.identity.pool as pool
 
     cognito = boto3.client("cognito-idp")
-    created = cognito.create_user_pool(PoolName=POOL_NAME, **_pool_arguments(pool))["UserPool"]
+    created = cognito.create_user_pool(PoolName=POOL_NAME, **pool_arguments())["UserPool"]
     pool_id = created["Id"]
     client = cognito.create_user_pool_client(
         UserPoolId=pool_id,
@@ -52,13 +52,23 @@ def create_user_pool() -> UserPool:
     return UserPool(pool_id=pool_id, client_id=client["ClientId"])
 
 
-def _pool_arguments(pool: Any) -> dict[str, Any]:
-    """CreateUserPool arguments; optional attributes are read when the pool module has them."""
+def pool_arguments() -> dict[str, Any]:
+    """CreateUserPool arguments (also the test suite's pool, tests/support/aws.py); optional
+    attributes are read when the pool module has them."""
+    import promptvault.identity.pool as pool
+
     arguments: dict[str, Any] = {
         "Policies": {"PasswordPolicy": dict(pool.PASSWORD_POLICY)},
         "UsernameAttributes": list(getattr(pool, "USERNAME_ATTRIBUTES", ("email",))),
         "AutoVerifiedAttributes": list(getattr(pool, "AUTO_VERIFIED_ATTRIBUTES", ("email",))),
     }
+    # the old address stays (and signs in) until the new one is verified (decision 56);
+    # moto keeps the setting and infra/local/moto_cognito.py acts on it
+    kept = getattr(pool, "ATTRIBUTES_REQUIRE_VERIFICATION_BEFORE_UPDATE", ())
+    if kept:
+        arguments["UserAttributeUpdateSettings"] = {
+            "AttributesRequireVerificationBeforeUpdate": list(kept)
+        }
     schema = getattr(pool, "SCHEMA", None)
     if schema:
         arguments["Schema"] = [dict(attribute) for attribute in schema]

@@ -63,9 +63,10 @@ class LocalRuntime:
             from infra.local import moto_dynamodb
 
             moto_dynamodb.uninstall()
-        from infra.local import moto_events
+        from infra.local import moto_cognito, moto_events
 
         moto_events.uninstall()
+        moto_cognito.uninstall()
         if self.search_node is not None:
             self.search_node.stop()
 
@@ -79,10 +80,12 @@ class LocalRuntime:
 def _start_moto(*, patch: bool = True) -> tuple[object, str]:
     from moto.server import ThreadedMotoServer
 
-    from infra.local import moto_dynamodb, moto_events
+    from infra.local import moto_cognito, moto_dynamodb, moto_events
 
     # A rule's target gets the event itself, as on AWS (infra/local/moto_events.py).
     moto_events.install()
+    # A change of address waits for its code, verified by VerifyUserAttribute (moto_cognito.py).
+    moto_cognito.install()
     if patch:
         # Transactions journal the items they touch instead of copying the table, one lock
         # serialises DynamoDB requests, the stream shard is trimmed once read: write latency
@@ -100,6 +103,7 @@ def _start_moto(*, patch: bool = True) -> tuple[object, str]:
         if patch:
             moto_dynamodb.uninstall()
         moto_events.uninstall()
+        moto_cognito.uninstall()
         raise
     host, port = moto.get_host_and_port()
     return moto, f"http://{host}:{port}"
@@ -181,9 +185,10 @@ def start_local(port: int = 0, *, patch_moto: bool = True, search: str = "tantiv
             from infra.local import moto_dynamodb
 
             moto_dynamodb.uninstall()
-        from infra.local import moto_events
+        from infra.local import moto_cognito, moto_events
 
         moto_events.uninstall()
+        moto_cognito.uninstall()
         raise
     # A short poll keeps Ctrl-C snappy: shutdown() waits for the loop's next poll.
     thread = threading.Thread(

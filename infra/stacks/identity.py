@@ -79,6 +79,11 @@ class IdentityStack(Stack):
             self_sign_up_enabled=True,
             sign_in_aliases=cognito.SignInAliases(email=True),
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            # a change of address waits for Cognito's code: the old address stays (and signs
+            # in) until the new one is verified (UserAttributeUpdateSettings, decision 56)
+            keep_original=cognito.KeepOriginalAttrs(
+                email="email" in spec.ATTRIBUTES_REQUIRE_VERIFICATION_BEFORE_UPDATE
+            ),
             standard_attributes=cognito.StandardAttributes(
                 email=cognito.StandardAttribute(required=True, mutable=True)
             ),

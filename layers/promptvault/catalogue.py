@@ -34,7 +34,8 @@ Access = Literal[
     "index:GSI2",  # Query the public feed and whom one follows
     "index:GSI3",  # Query the leaderboard
     "secret:read",  # the server secret: cursors sealed and opened, guest raters hashed
-    "cognito:client",  # sign-up, login, refresh, password flows (public client APIs)
+    "cognito:client",  # sign-up, login, refresh, password flows, a person's own address
+    # change with their access token (public client APIs: no IAM)
     "cognito:admin-confirm",  # auto-confirm in stages that turn it on
     "search:read",  # query the search index (OpenSearch on AWS, tantivy locally)
     "cognito:admin-roles",  # list, add and remove a user's role groups
@@ -46,7 +47,7 @@ Access = Literal[
 
 # What an API key needs to call a route: a "read" key calls read routes, a "read"+"write" key
 # both; "session" routes take a person's token only (managing keys, roles, moderation, deleting
-# the account), so a leaked key can never mint keys or lock its owner out.
+# the account, changing its address), so a leaked key can never mint keys or lock its owner out.
 Scope = Literal["read", "write", "session"]
 
 # The rate-limit action a request counts against; promptvault/ratelimit/limits.py holds the
@@ -530,6 +531,33 @@ ROUTES: tuple[Route, ...] = (
         ),
         _AUTH,
         4096,
+        "users",
+        scope="session",
+        rate_limit="auth",
+    ),
+    # a change of address (issue 11): asked with the password, done with Cognito's code
+    Route(
+        "PUT",
+        "/v1/users/me/email",
+        "users_me_email",
+        "user",
+        "Change the account's email address (password required): Cognito emails a code to it",
+        ("table:get", "table:update", "cognito:client"),
+        _AUTH,
+        4096,
+        "users",
+        scope="session",
+        rate_limit="auth",
+    ),
+    Route(
+        "POST",
+        "/v1/users/me/email/verify",
+        "users_me_email_verify",
+        "user",
+        "Verify the new email address with the code Cognito sent it; notifications follow it",
+        ("table:get", "table:put", "table:update", "table:delete", "cognito:client"),
+        _AUTH,
+        1024,
         "users",
         scope="session",
         rate_limit="auth",

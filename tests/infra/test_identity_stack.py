@@ -18,6 +18,18 @@ def test_password_policy_matches_the_shared_definition(assembly):
     assert policy == spec.PASSWORD_POLICY
 
 
+def test_a_changed_email_waits_for_its_code_as_the_shared_definition_says(assembly):
+    pool = _one(assembly, "AWS::Cognito::UserPool")
+
+    assert pool["UserAttributeUpdateSettings"] == {
+        "AttributesRequireVerificationBeforeUpdate": list(
+            spec.ATTRIBUTES_REQUIRE_VERIFICATION_BEFORE_UPDATE
+        )
+    }
+    assert pool["UsernameAttributes"] == list(spec.USERNAME_ATTRIBUTES)
+    assert pool["AutoVerifiedAttributes"] == list(spec.AUTO_VERIFIED_ATTRIBUTES)
+
+
 def test_groups_are_user_moderator_admin(assembly):
     groups = assembly.resources("AWS::Cognito::UserPoolGroup").values()
 

@@ -25,7 +25,7 @@ from promptvault.email.tokens import unsubscribe_token
 from promptvault.web.envelope import FORM
 from tests.support.api import Reply, call
 from tests.support.factories import PASSWORD, User, create_prompt, prompt_body, sign_up
-from tests.support.identity import api_key, revoked_key, with_role
+from tests.support.identity import api_key, ask_email_change, revoked_key, with_role
 
 KINDS = (
     "anonymous",
@@ -173,6 +173,28 @@ def _delete_me(world: World, kind: str) -> Req:
         someone = sign_up() if kind in {"other", "owner"} else with_role(kind)
         return Req("DELETE", "/v1/users/me", {"password": PASSWORD}, token=someone.token)
     return Req("DELETE", "/v1/users/me", {"password": PASSWORD})
+
+
+def _person(world: World, kind: str) -> User | None:
+    """A person of this kind with an account of their own (a change of address spends it and
+    the world's people keep theirs); None for the callers that are not a person's token."""
+    if kind in {"other", "owner"}:
+        return sign_up()
+    return with_role(kind) if kind in {"moderator", "admin"} else None
+
+
+def _change_email(world: World, kind: str) -> Req:
+    body = {"email": f"m{uuid.uuid4().hex[:10]}@example.org", "password": PASSWORD}
+    someone = _person(world, kind)
+    return Req("PUT", "/v1/users/me/email", body, token=someone.token if someone else None)
+
+
+def _verify_email(world: World, kind: str) -> Req:
+    someone = _person(world, kind)
+    if someone is None:
+        return Req("POST", "/v1/users/me/email/verify", {"code": "123456"})
+    code = ask_email_change(someone, f"m{uuid.uuid4().hex[:10]}@example.org")
+    return Req("POST", "/v1/users/me/email/verify", {"code": code}, token=someone.token)
 
 
 def _follow(method: str) -> Build:
@@ -420,6 +442,9 @@ EXPECTED: dict[str, tuple[Build, dict[str, int]]] = {
     "DELETE /v1/users/me/api-keys/{id}": (_revoke_key, rule(204, other=404, write_key=403)),
     "PATCH /v1/users/me": (_plain("PATCH", "/v1/users/me", body={"bio": "matrix"}), rule(200)),
     "DELETE /v1/users/me": (_delete_me, rule(204, write_key=403)),
+    # a change of address: a person's token only, each on their own account
+    "PUT /v1/users/me/email": (_change_email, rule(202, write_key=403)),
+    "POST /v1/users/me/email/verify": (_verify_email, rule(200, write_key=403)),
     "GET /v1/users/{username}": (_plain("GET", "/v1/users/{username}"), everyone(200)),
     "GET /v1/users/{username}/prompts": (
         _plain("GET", "/v1/users/{username}/prompts"),

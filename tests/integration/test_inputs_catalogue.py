@@ -37,7 +37,7 @@ from promptvault.ratelimit.limits import active
 from promptvault.web.envelope import FORM
 from tests.support.api import FakeContext, Reply, call, event, reply_of
 from tests.support.factories import PASSWORD, User, create_prompt, prompt_body, sign_up
-from tests.support.identity import api_key, with_role
+from tests.support.identity import api_key, ask_email_change, with_role
 from tests.support.ratelimits import disabled
 
 BY_KEY = {route.route_key: route for route in ROUTES}
@@ -188,6 +188,16 @@ def _labelled(owner: User) -> str:
     return str(prompt_id)
 
 
+def _new_address() -> str:
+    return f"n{uuid.uuid4().hex[:12]}@example.org"
+
+
+def _waiting_for_code() -> tuple[User, str]:
+    """A new person who asked to move to a new address, and the code Cognito sent it."""
+    person = sign_up()
+    return person, ask_email_change(person, _new_address())
+
+
 def _link_token(owner: User, category: str = "prompt.forked") -> str:
     """The token of the owner's unsubscribe link (the first epoch: never revoked here)."""
     return unsubscribe_token(owner.id, category, 0)
@@ -296,6 +306,14 @@ EXAMPLES: dict[str, Example] = {
     # deleting the account spends it: each example has an account of its own
     "DELETE /v1/users/me": lambda r, u: Request(
         r, body={"password": PASSWORD}, token=sign_up().token
+    ),
+    # a change of address moves the account: each example has an account of its own; the
+    # verification's code is the one Cognito emailed (moto keeps it with the outbox)
+    "PUT /v1/users/me/email": lambda r, u: Request(
+        r, body={"email": _new_address(), "password": PASSWORD}, token=sign_up().token
+    ),
+    "POST /v1/users/me/email/verify": lambda r, u: Request(
+        r, body={"code": (waiting := _waiting_for_code())[1]}, token=waiting[0].token
     ),
     "GET /v1/users/{username}": lambda r, u: Request(r, {"username": u.username}),
     "GET /v1/users/{username}/prompts": lambda r, u: Request(r, {"username": u.username}),
@@ -609,6 +627,8 @@ FORK = "POST /v1/prompts/{id}/fork"
 KEYS = "POST /v1/users/me/api-keys"
 PROFILE = "PATCH /v1/users/me"
 DELETE_ME = "DELETE /v1/users/me"
+EMAIL_CHANGE = "PUT /v1/users/me/email"
+EMAIL_VERIFY = "POST /v1/users/me/email/verify"
 ROLE = "PUT /v1/admin/users/{username}/role"
 ARCHIVE = "POST /v1/moderation/prompts/{id}/archive"
 RESTORE = "POST /v1/moderation/prompts/{id}/restore"
@@ -872,6 +892,26 @@ FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     (DELETE_ME, {"password": "x" * 257}, "password"),
     (DELETE_ME, {"password": 12345678}, "password"),
     (DELETE_ME, {"password": None}, "password"),
+    (EMAIL_CHANGE, {"email": MISSING}, "email"),
+    (EMAIL_CHANGE, {"password": MISSING}, "password"),
+    (EMAIL_CHANGE, {"email": "not-an-email"}, "email"),
+    (EMAIL_CHANGE, {"email": "@example.com"}, "email"),
+    (EMAIL_CHANGE, {"email": "x" * 250 + "@example.com"}, "email"),
+    (EMAIL_CHANGE, {"email": 42}, "email"),
+    (EMAIL_CHANGE, {"email": None}, "email"),
+    (EMAIL_CHANGE, {"email": ["a@example.com"]}, "email"),
+    (EMAIL_CHANGE, {"email": "a@example.com\nBcc: b@example.com"}, "email"),
+    (EMAIL_CHANGE, {"password": "x" * 7}, "password"),
+    (EMAIL_CHANGE, {"password": "x" * 257}, "password"),
+    (EMAIL_CHANGE, {"password": 12345678}, "password"),
+    (EMAIL_CHANGE, {"password": None}, "password"),
+    (EMAIL_VERIFY, {"code": MISSING}, "code"),
+    (EMAIL_VERIFY, {"code": "12"}, "code"),
+    (EMAIL_VERIFY, {"code": "1" * 13}, "code"),
+    (EMAIL_VERIFY, {"code": "<script>"}, "code"),
+    (EMAIL_VERIFY, {"code": "12 34 56"}, "code"),
+    (EMAIL_VERIFY, {"code": 123456}, "code"),
+    (EMAIL_VERIFY, {"code": None}, "code"),
     (ROLE, {"role": MISSING}, "role"),
     (ROLE, {"role": "superuser"}, "role"),
     (ROLE, {"role": "ADMIN"}, "role"),
@@ -978,6 +1018,10 @@ ACCEPTED_CASES: list[tuple[str, dict[str, Any]]] = [
     (PROFILE, {"website": "http://example.com/" + "x" * 281}),
     (PROFILE, {"twitter": "x" * 15, "github": "x" * 39}),
     (PROFILE, {"github": "a-b-c"}),
+    (EMAIL_CHANGE, {"email": "a@b.co"}),
+    (EMAIL_CHANGE, {"email": "x" * 64 + "@example.org"}),
+    (EMAIL_CHANGE, {"email": "ada.lovelace+prompts@example.org"}),
+    (EMAIL_CHANGE, {"email": "o'brien_99@sub.example.org"}),
     (ROLE, {"role": "moderator"}),
     (ROLE, {"role": "user"}),
     (ARCHIVE, {"reason": "abc"}),
@@ -1023,6 +1067,7 @@ ACCEPTED_ELSEWHERE = {
     SIGNUP,
     CREATE,
     DELETE_ME,
+    EMAIL_VERIFY,
     UPDATE,
     "POST /v1/auth/confirm",
     "POST /v1/auth/login",

@@ -23,12 +23,14 @@ def create_table() -> None:
 
 
 def create_user_pool() -> tuple[str, str]:
+    """The pool as the local runtime and CDK make it (email sign-in, the old address kept until
+    the new one is verified); moto answers with infra/local/moto_cognito.py installed."""
+    from infra.local.resources import pool_arguments
+
     client = boto3.client("cognito-idp")
-    pool_id = client.create_user_pool(
-        PoolName="promptvault-test",
-        Policies={"PasswordPolicy": pool.PASSWORD_POLICY},
-        AutoVerifiedAttributes=["email"],
-    )["UserPool"]["Id"]
+    pool_id = client.create_user_pool(PoolName="promptvault-test", **pool_arguments())["UserPool"][
+        "Id"
+    ]
     client_id = client.create_user_pool_client(
         UserPoolId=pool_id,
         ClientName="api",
@@ -42,6 +44,7 @@ def create_user_pool() -> tuple[str, str]:
 
 @contextmanager
 def moto_aws() -> Iterator[None]:
+    from infra.local import moto_cognito
     from promptvault.core.settings import get_settings
 
     with mock_aws():
@@ -56,8 +59,10 @@ def moto_aws() -> Iterator[None]:
         events.install()
         events.create_bus()
         get_settings.cache_clear()  # the bus and sender named above
+        moto_cognito.install()  # a change of address waits for its code, as on AWS
         try:
             yield
         finally:
             events.uninstall()
+            moto_cognito.uninstall()
             get_settings.cache_clear()

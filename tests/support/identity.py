@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -40,3 +41,23 @@ def revoked_key(user: User) -> str:
     gone = call("DELETE", f"/v1/users/me/api-keys/{key['id']}", token=user.token)
     assert gone.status == 204, gone.body
     return str(key["key"])
+
+
+def verification_code(address: str) -> str:
+    """The code of the latest email Cognito sent to ``address`` (a change of address): moto
+    keeps it with the product's emails (infra/local/moto_cognito.py)."""
+    from infra.local.moto_cognito import COGNITO_SENDER
+    from infra.local.outbox import sent_emails
+
+    sent = [e for e in sent_emails() if address in e["to"] and e["from"] == COGNITO_SENDER]
+    assert sent, f"Cognito sent no code to {address}"
+    found = re.search(r"\b(\d{6})\b", sent[-1]["text"] or "")
+    assert found, sent[-1]
+    return found.group(1)
+
+
+def ask_email_change(user: User, address: str) -> str:
+    """``user`` asks to move to ``address`` (PUT /v1/users/me/email); the code Cognito sent."""
+    asked = call("PUT", "/v1/users/me/email", {"email": address, "password": PASSWORD}, user.token)
+    assert asked.status == 202, asked.body
+    return verification_code(address)

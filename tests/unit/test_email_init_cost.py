@@ -12,7 +12,14 @@ EMAIL_LIBRARIES = {"jinja2", "itsdangerous", "markupsafe"}
 
 @pytest.mark.parametrize(
     "function",
-    ["notification_prefs_get", "notification_prefs_update", "users_me", "users_me_delete"],
+    [
+        "notification_prefs_get",
+        "notification_prefs_update",
+        "users_me",
+        "users_me_delete",
+        "users_me_email",
+        "users_me_email_verify",  # revokes the links, never makes one
+    ],
 )
 def test_a_function_that_makes_no_email_and_reads_no_link_loads_neither_library(function):
     assert not EMAIL_LIBRARIES & _loaded_after_init(function)

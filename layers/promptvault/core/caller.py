@@ -21,6 +21,10 @@ class Caller:
     # the profile item the token check read (a Cognito token only), so a route that answers
     # with it reads it once; not part of the caller's identity
     profile: object | None = field(default=None, compare=False, repr=False)
+    # the verified Cognito access token itself (a person's token only; None for an API key),
+    # for the few routes that act on the person's Cognito user with it (changing the email
+    # address: UpdateUserAttributes, VerifyUserAttribute); never logged, not part of identity
+    access_token: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_moderator(self) -> bool:

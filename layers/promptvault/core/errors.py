@@ -29,6 +29,12 @@ class InvalidToken(DomainError):
     code, status = "INVALID_TOKEN", 400
 
 
+class InvalidCode(DomainError):
+    """A verification code Cognito sent (a change of address) that is wrong or has expired."""
+
+    code, status = "INVALID_CODE", 400
+
+
 class Unauthorized(DomainError):
     code, status = "UNAUTHORIZED", 401
 

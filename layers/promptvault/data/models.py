@@ -221,6 +221,10 @@ class UserItem(Item, discriminator="User"):
     # SES reported the address as bouncing or complaining (issue 11): no email goes to it
     email_suppressed_at = UnicodeAttribute(null=True, attr_name="emailSuppressedAt")
     email_suppressed_reason = UnicodeAttribute(null=True, attr_name="emailSuppressedReason")
+    # a change of address waiting for the code Cognito sent to it (users/email_change.py):
+    # the new address and until when its code works; ``email`` stays the old one till then
+    pending_email = UnicodeAttribute(null=True, attr_name="pendingEmail")
+    pending_email_until = UnicodeAttribute(null=True, attr_name="pendingEmailUntil")
     # counts: followers, following, publicPrompts and reputation, all kept by the counters
     # consumer (ADD, only while the profile exists). ``reputation``
     # is also GSI3's range key: the leaderboard re-sorts itself on every ADD.

@@ -15,6 +15,7 @@ from promptvault.core.errors import (
     Conflict,
     DomainError,
     Forbidden,
+    InvalidCode,
     NotFound,
     RateLimited,
     Unauthorized,
@@ -50,7 +51,7 @@ def _map(error: ClientError) -> DomainError:
         return Unauthorized("Wrong email or password, or the token has expired")
     if code == "UserNotConfirmedException":
         return Forbidden("Confirm your email address first (POST /v1/auth/confirm)")
-    if code == "UsernameExistsException":
+    if code in {"UsernameExistsException", "AliasExistsException"}:
         return Conflict(
             "An account with this email already exists", [{"field": "email", "message": "taken"}]
         )
@@ -124,9 +125,11 @@ def account_out(profile: UserItem, confirmed: bool | None = None) -> UserOut:
 
 FIX_SUPPRESSED = {
     "bounce": "Mail to this address bounced, so we stopped sending to it. Check that the "
-    "mailbox exists and accepts mail, then ask support to lift the suppression.",
+    "mailbox exists and accepts mail, then ask support to lift the suppression, or move the "
+    "account to another address (PUT /v1/users/me/email).",
     "complaint": "This address marked our email as spam, so we stopped sending to it. Ask "
-    "support to lift the suppression if that was a mistake.",
+    "support to lift the suppression if that was a mistake, or move the account to another "
+    "address (PUT /v1/users/me/email).",
 }
 
 
@@ -222,3 +225,32 @@ def reset_password(email: str, code: str, password: str) -> None:
 
 
 _NO_SUCH_USER = {"UserNotFoundException", "ResourceNotFoundException"}
+
+
+def change_email(access_token: str, email: str) -> None:
+    """Ask Cognito to change the person's address (UpdateUserAttributes with their own access
+    token). The pool keeps the old address until the new one is verified (decision 56) and
+    Cognito emails its code to the new one."""
+    try:
+        _cognito().update_user_attributes(
+            AccessToken=access_token, UserAttributes=[{"Name": "email", "Value": email}]
+        )
+    except ClientError as error:
+        raise _map(error) from error
+
+
+def verify_email(access_token: str, code: str) -> None:
+    """The code Cognito sent to the new address (VerifyUserAttribute): the address becomes the
+    person's sign-in. A wrong or expired code is 400 ``INVALID_CODE``; nothing changes."""
+    try:
+        _cognito().verify_user_attribute(AccessToken=access_token, AttributeName="email", Code=code)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in _WRONG_CODE:
+            raise InvalidCode(
+                "The code is wrong or has expired",
+                [{"field": "code", "message": "wrong or expired"}],
+            ) from error
+        raise _map(error) from error
+
+
+_WRONG_CODE = {"CodeMismatchException", "ExpiredCodeException"}

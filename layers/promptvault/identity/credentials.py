@@ -32,7 +32,7 @@ def authenticate(header: str) -> Caller:
     profile = get_profile(caller.user_id)
     if profile is None:  # the account was deleted: its unexpired token is refused
         raise Unauthorized("The access token is not valid")
-    return replace(caller, username=profile.username, profile=profile)
+    return replace(caller, username=profile.username, profile=profile, access_token=credential)
 
 
 def permit(route: Route, caller: Caller) -> None:

@@ -96,6 +96,15 @@ def user_id_by_email(email: str) -> str | None:
     return guard.user_id
 
 
+def email_in_use(email: str) -> bool:
+    """Whether an account, or a sign-up under way, has this address (its guard, one GetItem)."""
+    try:
+        GuardItem.get(f"EMAIL#{email.strip().lower()}", GUARD)
+    except DoesNotExist:
+        return False
+    return True
+
+
 def suppress_email(user_id: str, email: str, reason: str, at: str) -> bool:
     """Mark the profile's address suppressed, if the profile still has that address (one
     UpdateItem); False when there is no such profile or its address changed since."""
@@ -112,6 +121,59 @@ def suppress_email(user_id: str, email: str, reason: str, at: str) -> bool:
             return False
         raise
     return True
+
+
+def hold_pending_email(user_id: str, email: str, until: str) -> None:
+    """Note the address a change waits to verify, and until when (one UpdateItem); NotFound
+    when the profile is gone. ``email`` and the guards stay as they are."""
+    try:
+        UserItem(f"USER#{user_id}", PROFILE).update(
+            actions=[UserItem.pending_email.set(email), UserItem.pending_email_until.set(until)],
+            condition=UserItem.pk.exists(),
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise NotFound("No profile for this account") from error
+        raise
+
+
+class Changed(Exception):
+    """The profile is not as it was read (its address or pending change moved meanwhile)."""
+
+
+def move_email(profile: UserItem, email: str) -> UserItem:
+    """The account's address becomes ``email``, in one transaction: the profile (on the
+    condition that its address and pending change are those read; the pending change and the
+    old address's suppression go), the new address's guard (on the condition that no one has
+    it: Taken) and the old one's deletion. The profile as now stored."""
+    old_guard = GuardItem(f"EMAIL#{profile.email}", GUARD)
+    new_guard = GuardItem(f"EMAIL#{email}", GUARD, user_id=profile.user_id)
+    try:
+        with transaction() as tx:
+            tx.update(
+                UserItem(f"USER#{profile.user_id}", PROFILE),
+                actions=[
+                    UserItem.email.set(email),
+                    UserItem.pending_email.remove(),
+                    UserItem.pending_email_until.remove(),
+                    UserItem.email_suppressed_at.remove(),
+                    UserItem.email_suppressed_reason.remove(),
+                ],
+                condition=(UserItem.email == profile.email) & (UserItem.pending_email == email),
+            )
+            tx.save(new_guard, condition=GuardItem.pk.does_not_exist())
+            tx.delete(old_guard)
+    except TransactWriteError as error:
+        failed = failed_conditions(error)
+        if 1 in failed:
+            raise Taken("email") from error
+        if failed:
+            raise Changed() from error
+        raise
+    profile.email = email
+    profile.pending_email = profile.pending_email_until = None
+    profile.email_suppressed_at = profile.email_suppressed_reason = None
+    return profile
 
 
 def hold_period() -> timedelta:

@@ -20,3 +20,13 @@ CLIENT_AUTH_FLOWS = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "AL
 ACCESS_TOKEN_MINUTES = 60
 ID_TOKEN_MINUTES = 60
 REFRESH_TOKEN_DAYS = 30
+
+# People sign in with their email address, which Cognito verifies (its own code by email).
+USERNAME_ATTRIBUTES = ("email",)
+AUTO_VERIFIED_ATTRIBUTES = ("email",)
+# A change of address waits for the code Cognito sends to the new address: until it is
+# verified the account keeps its old address, and signs in with it (decision 56).
+ATTRIBUTES_REQUIRE_VERIFICATION_BEFORE_UPDATE = ("email",)
+# How long the code for a changed address works (Cognito's: 24 hours); the account's pending
+# address is kept as long (users/email_change.py).
+ATTRIBUTE_CODE_HOURS = 24

@@ -2,8 +2,9 @@
 
 Identity: the person (the signed-in user, or the owner of the API key: every key of one
 person and their token share one budget), else the client IP. The "auth" action also
-counts against the account being signed into (the email in the body) so a password can't be
-guessed from many addresses, and against the IP more loosely.
+counts against the account being signed into (the email in the body, or the signed-in caller's
+own account) so a password can't be guessed from many addresses, and against the IP more
+loosely.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ def identity_of(caller: Caller | None, event: dict[str, Any]) -> str:
 
 
 def _account_signed_into(caller: Caller | None, event: dict[str, Any]) -> str:
+    # A signed-in person re-entering their password (deleting the account, changing its
+    # address) counts against their own account: an email in such a body is a new address,
+    # and counting against it would give a stolen token a fresh budget per address tried.
+    if caller is not None:
+        return identity_of(caller, event)
     try:
         body = json.loads(event.get("body") or "{}") if not event.get("isBase64Encoded") else {}
     except ValueError:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, model_validator
 
 from promptvault.core.schema import ApiModel, Line, Paragraphs
+from promptvault.identity.schemas import Code, Email, Password
 
 
 def _web_url(value: str) -> str:
@@ -84,3 +85,19 @@ class LeaderboardEntry(ApiModel):
 
 class AccountDeletion(ApiModel):
     password: Annotated[str, Field(min_length=8, max_length=256)]
+
+
+class EmailChange(ApiModel):
+    """A new address for the account; the password confirms it is you."""
+
+    email: Email
+    password: Password
+
+
+class EmailChangePending(ApiModel):
+    email: str = Field(description="The new address, where Cognito sent its code")
+    status: Literal["verification-sent"] = "verification-sent"
+
+
+class EmailVerification(ApiModel):
+    code: Code = Field(description="The code Cognito emailed to the new address")
