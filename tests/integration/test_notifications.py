@@ -279,3 +279,24 @@ def test_chaos_duplicated_reordered_and_failing_deliveries_count_and_email_once(
     assert by_type["prompt.forked"]["count"] == 3
     assert by_type["prompt.rated"]["count"] == 6
     assert _unread(owner) == 3
+
+
+def test_a_private_prompts_engagement_notifies_no_one_else(owner: User):
+    """Others cannot engage with a private prompt at all (404, no event); the owner's own
+    engagement with it notifies nobody; an unlisted prompt's engagement reaches its owner
+    alone, never the actor or a bystander."""
+    private = create_prompt(owner, title="Private notes", visibility="private")
+    unlisted = create_prompt(owner, title="Unlisted notes", visibility="unlisted")
+    fan, bystander = sign_up(), sign_up()
+    refused = call("PUT", f"/v1/prompts/{private['id']}/rating", {"score": 5}, token=fan.token)
+    assert refused.status == 404
+    _rate(owner, private["id"])
+    call("PUT", f"/v1/prompts/{private['id']}/bookmark", token=owner.token)
+    _rate(fan, unlisted["id"])
+    drain()
+    [only] = _notifications(owner)
+    assert only["target"]["title"] == "Unlisted notes"
+    assert _notifications(fan) == []
+    assert _notifications(bystander) == []
+    assert _emails_to(fan) == []
+    assert _emails_to(bystander) == []
