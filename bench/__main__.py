@@ -28,6 +28,7 @@ SECTIONS = (
     "events",
     "search_after_write",
     "sdk",
+    "imports",
     "local_writes",
     "local_writes_before",
     "load",
@@ -107,6 +108,11 @@ def print_tables(sections: dict[str, Any]) -> None:
 
         print(sdk_table(sections["sdk"]))
         print()
+    if "imports" in sections:
+        from bench.imports import imports_table
+
+        print(imports_table(sections["imports"]))
+
     if "cost" in sections:
         from bench.cost import print_table as print_cost
 
@@ -239,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print("sdk: cache hit, 304 revalidation, cold fetch ...", file=sys.stderr, flush=True)
         sections["sdk"] = sdk.run()
+    if "imports" in wanted:
+        from bench import imports
+
+        print("imports: the worker on the prompts.chat file, twice ...", file=sys.stderr)
+        sections["imports"] = imports.run()
 
     if "cost" in wanted:
         from bench import cost

@@ -104,8 +104,21 @@ MINIMUM: dict[str, dict[str, int]] = {
     # the head and the labels item decide the version and its ETag: a client that holds it
     # gets 304 from that one read (and the rate limiter's count), the version is never read
     "GET /v1/prompts/{id}?label=production (304)": {"BatchGetItem": 1, "UpdateItem": 1},
+    # --- share links (issue 12): the head (ownership), then the partition's links (the
+    # live-link cap) and the new link; a listing is the head and one Query; a revocation the
+    # head and one conditional UpdateItem; a read through a link one conditional UpdateItem
+    # (the secret, the bounds and the view count together) and the head
+    "POST /v1/prompts/{id}/shares": {"GetItem": 2, "PutItem": 1, "Query": 1, "UpdateItem": 1},
+    "GET /v1/prompts/{id}/shares": {"GetItem": 2, "Query": 1, "UpdateItem": 1},
+    "DELETE /v1/prompts/{id}/shares/{shareId}": {"GetItem": 2, "UpdateItem": 2},
+    "GET /v1/shared/{token}": {"GetItem": 1, "UpdateItem": 2},
     # reference data: no AWS call and no rate limit (served from the layer, cacheable)
-    "GET /v1/categories": {},
+    # the categories' counts of public prompts: one BatchGetItem, no rate limit (cacheable)
+    "GET /v1/categories": {"BatchGetItem": 1},
+    # one Query of the tags' GSI1 partition from the prefix, and the limiter's count
+    "GET /v1/tags": {"Query": 1, "UpdateItem": 1},
+    # one Query per UTC day of the window (7 here), then the top tags' counts
+    "GET /v1/tags/popular": {"BatchGetItem": 1, "Query": 7, "UpdateItem": 1},
     "GET /v1/models": {},
     # the key count (at most 20 per user), then the key
     "POST /v1/users/me/api-keys": {"GetItem": 1, "PutItem": 1, "Query": 1, "UpdateItem": 1},
@@ -118,14 +131,19 @@ MINIMUM: dict[str, dict[str, int]] = {
     # password (InitiateAuth); one Query per kind of personal item; the notification
     # preferences by key (one conditional DeleteItem); where one's id went into others'
     # notifications (Query GSI1) and one's own notifications (Query); the Cognito user; the
-    # profile + guards in one transaction. Each item found adds its delete.
+    # profile + guards in one transaction. Each item found adds its delete. Comments (issue
+    # 12) add 4 Queries: one's comments (GSI2), likes and mentions made (GSI1), mentions
+    # received (the partition); imports (issue 13) 2: one's imports (GSI1), what one imported
+    # (the partition); reports (issue 12) 5: one's reports (GSI2), the reports of oneself and
+    # their marks (the REPORTED#user partition, twice), one's outcomes, the moderation records
+    # about oneself
     "DELETE /v1/users/me (no content)": {
         "AdminDeleteUser": 1,
         "BatchWriteItem": 2,
         "DeleteItem": 1,
         "GetItem": 2,
         "InitiateAuth": 1,
-        "Query": 11,
+        "Query": 24,
         "TransactWriteItems": 1,
         "UpdateItem": 2,
     },
@@ -193,6 +211,24 @@ MINIMUM: dict[str, dict[str, int]] = {
         "TransactWriteItems": 1,
         "UpdateItem": 1,
     },
+    # --- reports (issue 12): the target (visibility, owner), the report with the reporter's
+    # open mark and the target's record in one transaction, then one Query of the open marks
+    # (hidden at the threshold: one more GetItem and the head's edit)
+    "POST /v1/reports": {"GetItem": 2, "Query": 1, "TransactWriteItems": 1, "UpdateItem": 1},
+    "GET /v1/users/me/reports": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    "GET /v1/moderation/reports": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    # the report; the dismissal reads the head (nothing pending: no write); the target's open
+    # marks, their reports in one BatchGetItem, each closed with its outcome in one
+    # transaction; the moderation record
+    "POST /v1/moderation/reports/{id}/resolve": {
+        "BatchGetItem": 1,
+        "GetItem": 3,
+        "PutItem": 1,
+        "Query": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
+    "GET /v1/moderation/actions": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
     # the Cognito pre-sign-up trigger only edits the event it is given
     "trigger auth_presignup": {},
     # --- engagement (issue 4): visibility read + one write; counts come from the stream.
@@ -276,6 +312,137 @@ MINIMUM: dict[str, dict[str, int]] = {
         "Query": 1,
         "UpdateItem": 2,
     },
+    # --- comments (issue 12, docs/community.md) ------------------------------------------
+    # the head (visibility, closed), the mentioned names' guards (one BatchGetItem), then the
+    # comment with the mention in one transaction (a PutItem when nobody is mentioned)
+    "POST /v1/prompts/{id}/comments": {
+        "BatchGetItem": 1,
+        "GetItem": 2,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
+    # the head, the parent (its thread), the reply
+    "POST /v1/prompts/{id}/comments (a reply)": {"GetItem": 3, "PutItem": 1, "UpdateItem": 1},
+    # anonymous: the head (visibility), a page of GSI1 (oldest first) or GSI4 (by likes)
+    "GET /v1/prompts/{id}/comments": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    "GET /v1/prompts/{id}/comments?sort=top": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    # head + comment in one BatchGetItem, a page of GSI1
+    "GET /v1/comments/{id}/replies": {"BatchGetItem": 1, "Query": 1, "UpdateItem": 1},
+    # head + comment, the new names' guards, the edit and the new mention in one transaction
+    "PATCH /v1/comments/{id}": {
+        "BatchGetItem": 2,
+        "GetItem": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
+    # head + comment, whether a reply not yet counted hangs on it (GSI1, Limit 1), the
+    # conditional delete, its likes (Query of their keys, one batch)
+    "DELETE /v1/comments/{id}": {
+        "BatchGetItem": 1,
+        "BatchWriteItem": 1,
+        "DeleteItem": 1,
+        "GetItem": 1,
+        "Query": 2,
+        "UpdateItem": 1,
+    },
+    # head + comment, the tombstone (UpdateItem)
+    "DELETE /v1/comments/{id} (with replies: a tombstone)": {
+        "BatchGetItem": 1,
+        "GetItem": 1,
+        "UpdateItem": 2,
+    },
+    # head + comment (visibility), the like (conditional PutItem: idempotent)
+    "PUT /v1/comments/{id}/like": {"BatchGetItem": 1, "GetItem": 1, "PutItem": 1, "UpdateItem": 1},
+    # no visibility check: one may always withdraw one's like
+    "DELETE /v1/comments/{id}/like": {"DeleteItem": 1, "GetItem": 1, "UpdateItem": 1},
+    # --- webhooks (issue 13, docs/webhooks.md) -------------------------------------------
+    # the cap (one Query of the person's webhooks), then the webhook (conditional PutItem);
+    # the secret is derived, never stored (decision 61)
+    "POST /v1/webhooks": {"GetItem": 1, "PutItem": 1, "Query": 1, "UpdateItem": 1},
+    "GET /v1/webhooks": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    "DELETE /v1/webhooks/{id}": {"DeleteItem": 1, "GetItem": 1, "UpdateItem": 1},
+    # the webhook (GetItem), the POST, the delivery recorded (PutItem)
+    "POST /v1/webhooks/{id}/test": {"GetItem": 2, "PutItem": 1, "UpdateItem": 1},
+    # the webhook (ownership), a page of its deliveries (GSI1)
+    "GET /v1/webhooks/{id}/deliveries": {"GetItem": 2, "Query": 1, "UpdateItem": 1},
+    # the webhook, the epoch moved on (UpdateItem conditioned on the epoch read)
+    "POST /v1/webhooks/{id}/rotate-secret": {"GetItem": 2, "UpdateItem": 2},
+    # the owner's webhooks (Query), the delivery opened (conditional PutItem), its message
+    # (one SendMessageBatch for up to ten webhooks)
+    "trigger webhooks_deliver (an event, one webhook)": {
+        "PutItem": 1,
+        "Query": 1,
+        "SendMessageBatch": 1,
+    },
+    # the delivery and the webhook (GetItem), the attempt claimed and recorded (UpdateItem)
+    "trigger webhooks_deliver (a delivery, 2xx)": {"GetItem": 2, "UpdateItem": 2},
+    # as above, and the retry's message with its delay
+    "trigger webhooks_deliver (a delivery refused: retry queued)": {
+        "GetItem": 2,
+        "SendMessageBatch": 1,
+        "UpdateItem": 2,
+    },
+    # the delivery (not due yet), its message sent on with the delay left
+    "trigger webhooks_deliver (a retry not yet due: sent on)": {
+        "GetItem": 1,
+        "SendMessageBatch": 1,
+    },
+    # a page of the owner's prompts (GSI1), their labels in one BatchGetItem, and one Query
+    # of versions per prompt (here one prompt)
+    "GET /v1/users/me/export": {"BatchGetItem": 1, "GetItem": 1, "Query": 2, "UpdateItem": 1},
+    # the file into the imports bucket, then the import (an upload: the import, and a URL
+    # signed without a call); the limiter counts POST /v1/imports in its own bucket
+    "POST /v1/imports (inline)": {"GetItem": 1, "PutItem": 1, "PutObject": 1, "UpdateItem": 1},
+    "POST /v1/imports (an upload URL)": {"GetItem": 1, "PutItem": 1, "UpdateItem": 1},
+    "GET /v1/imports/{id}": {"GetItem": 2, "UpdateItem": 1},
+    # the import (only its importer reads its rows), then one Query of its rows
+    "GET /v1/imports/{id}/rows": {"GetItem": 2, "Query": 1, "UpdateItem": 1},
+    # the import, processing, the file, today's quota; per chunk of rows the fingerprints
+    # (BatchGetItem), one TransactWriteItems and the rows' outcomes (BatchWriteItem); done
+    "trigger imports_process (an inline file of two prompts)": {
+        "BatchGetItem": 1,
+        "BatchWriteItem": 1,
+        "GetItem": 2,
+        "GetObject": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 2,
+    },
+    # --- collections (issue 12, decisions 67 and 68): the person's count (a Select=COUNT
+    # Query on GSI1, the cap), then the collection
+    "POST /v1/collections": {"GetItem": 1, "PutItem": 1, "Query": 1, "UpdateItem": 1},
+    # the collection (may the caller read it), a page of entries in order (GSI1), the page's
+    # heads and then the counters of those the caller may see (one BatchGetItem each)
+    "GET /v1/collections/{id}": {"BatchGetItem": 2, "GetItem": 2, "Query": 1, "UpdateItem": 1},
+    # one UpdateItem conditioned on the owner, answering the item as written
+    "PATCH /v1/collections/{id}": {"GetItem": 1, "UpdateItem": 2},
+    # the collection (owner or moderator), its conditional delete, its entries' keys (GSI1),
+    # one BatchWriteItem per 25 entries
+    "DELETE /v1/collections/{id}": {
+        "BatchWriteItem": 1,
+        "DeleteItem": 1,
+        "GetItem": 2,
+        "Query": 1,
+        "UpdateItem": 1,
+    },
+    # the collection (owner), the prompt (may the caller see it), every entry in order (the
+    # cap and the neighbours: one Query), then the entry with a condition check that the
+    # collection is still the caller's (one transaction); a move writes only its own entry
+    "PUT /v1/collections/{id}/prompts/{promptId}": {
+        "GetItem": 3,
+        "Query": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
+    # the collection (owner), the entry's conditional delete
+    "DELETE /v1/collections/{id}/prompts/{promptId}": {
+        "DeleteItem": 1,
+        "GetItem": 2,
+        "UpdateItem": 1,
+    },
+    # a page of the person's collections (GSI1)
+    "GET /v1/users/me/collections": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    # the username's guard, a page of the person's public collections (GSI2: full pages)
+    "GET /v1/users/{username}/collections": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
 }
 
 # Endpoints whose observed calls exceed MINIMUM because of the product code: label -> why.
@@ -307,6 +474,97 @@ VARIANTS: dict[str, tuple[str, str, int, dict[str, int]]] = {
         "unread-notifications",
         200,
         {"BatchGetItem": 2, "GetItem": 1, "Query": 1, "UpdateItem": 1},
+    ),
+    # comments (issue 12), beyond "no content": the comment with a reply becomes a tombstone
+    # (UpdateItem), the reply goes (conditional DeleteItem + Query of its likes), their
+    # mentions (the names' guards: BatchGetItem, then BatchWriteItem), the like and the
+    # mention made (BatchWriteItem each); the mention received: the comment read (GetItem),
+    # the name taken out (UpdateItem), the item (BatchWriteItem); and the notifications the
+    # person received for the reply and the mention (notifications.forget)
+    "DELETE /v1/users/me (a commenter)": (
+        "users_me_delete",
+        "commenter",
+        204,
+        {
+            "AdminDeleteUser": 1,
+            "BatchGetItem": 1,
+            "BatchWriteItem": 6,
+            "DeleteItem": 8,
+            "GetItem": 6,
+            "InitiateAuth": 1,
+            "Query": 25,
+            "TransactWriteItems": 1,
+            "UpdateItem": 4,
+        },
+    ),
+    # a report resolved by removing the prompt (issue 12): the report, the head, the prompt's
+    # delete (its transaction, the Query of its partition, the BatchWriteItem of what is
+    # left), then the reports closed and the moderation record as for a dismissal
+    "POST /v1/moderation/reports/{id}/resolve (remove)": (
+        "moderation_resolve",
+        "resolve-remove",
+        200,
+        {
+            "BatchGetItem": 1,
+            "BatchWriteItem": 1,
+            "GetItem": 3,
+            "PutItem": 1,
+            "Query": 2,
+            "TransactWriteItems": 2,
+            "UpdateItem": 1,
+        },
+    ),
+    # a comment reported: the prompt's head and the comment in one BatchGetItem, then as a
+    # prompt's report
+    "POST /v1/reports (a comment)": (
+        "reports_create",
+        "report-comment",
+        201,
+        {"BatchGetItem": 1, "GetItem": 1, "Query": 1, "TransactWriteItems": 1, "UpdateItem": 1},
+    ),
+    # the third person's report of a comment hides it pending review: the comment read again
+    # and one UpdateItem
+    "POST /v1/reports (the third, hiding a comment)": (
+        "reports_create",
+        "report-comment-third",
+        201,
+        {
+            "BatchGetItem": 1,
+            "GetItem": 2,
+            "Query": 1,
+            "TransactWriteItems": 1,
+            "UpdateItem": 2,
+        },
+    ),
+    # a comment's report resolved by hiding it: the comment read, one UpdateItem
+    "POST /v1/moderation/reports/{id}/resolve (a comment hidden)": (
+        "moderation_resolve",
+        "resolve-comment-hide",
+        200,
+        {
+            "BatchGetItem": 1,
+            "GetItem": 3,
+            "PutItem": 1,
+            "Query": 1,
+            "TransactWriteItems": 1,
+            "UpdateItem": 2,
+        },
+    ),
+    # a comment's report resolved by removing it (no replies): whether replies hang on it
+    # (GSI1), its conditional delete, its likes (Query)
+    "POST /v1/moderation/reports/{id}/resolve (a comment removed)": (
+        "moderation_resolve",
+        "resolve-comment-remove",
+        200,
+        {
+            "BatchGetItem": 1,
+            "DeleteItem": 1,
+            "GetItem": 3,
+            "PutItem": 1,
+            "Query": 3,
+            "TransactWriteItems": 1,
+            "UpdateItem": 1,
+        },
     ),
     # a moderator made admin: the group they leave is removed, the new one added
     "PUT /v1/admin/users/{username}/role (a moderator made admin)": (
@@ -345,6 +603,22 @@ def variant_request(label: str, world: Any) -> Any:
         return Request(
             "GET", "/v1/users/me/notifications", token=world.owner.token, query={"unread": "true"}
         )
+    if kind == "commenter":
+        from bench.scenarios import commenter_to_delete
+
+        return commenter_to_delete(world)
+    if kind == "resolve-remove":
+        from bench.scenarios import resolve_request
+
+        return resolve_request(world, "remove")
+    if kind in {"report-comment", "report-comment-third"}:
+        from bench.scenarios import comment_report_request
+
+        return comment_report_request(world, third=kind.endswith("third"))
+    if kind in {"resolve-comment-hide", "resolve-comment-remove"}:
+        from bench.scenarios import resolve_comment_request
+
+        return resolve_comment_request(world, kind.rsplit("-", 1)[1])
     if kind == "role-change":
         from bench.scenarios import sign_in_admin
         from tests.support.api import call

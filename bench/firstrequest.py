@@ -33,7 +33,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_RATIO = 1.5
-_BUCKETS = ("auth-account", "auth-ip", "rating", "prompt-create", "general")
+_BUCKETS = ("auth-account", "auth-ip", "rating", "prompt-create", "webhook", "general")
 
 _CONTEXT = """
 class Context:

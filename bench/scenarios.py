@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench import import_scenarios as import_files
+from bench import webhook_scenarios as hooks
 from tests.support.api import call, event, match
 from tests.support.factories import PASSWORD, User, create_prompt, prompt_body, sign_up
 
@@ -267,12 +269,67 @@ LABEL_SCENARIOS: tuple[Scenario, ...] = (
 )
 
 
+# --- expiring share links (issue 12) -----------------------------------------------------------
+
+
+def _new_share(world: World) -> dict[str, Any]:
+    """A share link to a fresh private prompt (a prompt holds at most 100 live links, so
+    each run makes its own prompt)."""
+    prompt = create_prompt(world.owner, title=f"Bench {_unique()}", visibility="private")
+    made = call("POST", f"/v1/prompts/{prompt['id']}/shares", {}, token=world.owner.token)
+    assert made.status == 201, made.body
+    return {"prompt": prompt["id"], **made.data}
+
+
+def _share_create(world: World) -> Request:
+    prompt = create_prompt(world.owner, title=f"Bench {_unique()}", visibility="private")
+    path = f"/v1/prompts/{prompt['id']}/shares"
+    return Request("POST", path, {"maxViews": 10}, token=world.owner.token)
+
+
+def _shares(world: World) -> Request:
+    share = _new_share(world)
+    return Request("GET", f"/v1/prompts/{share['prompt']}/shares", token=world.owner.token)
+
+
+def _share_revoke(world: World) -> Request:
+    share = _new_share(world)
+    path = f"/v1/prompts/{share['prompt']}/shares/{share['id']}"
+    return Request("DELETE", path, token=world.owner.token)
+
+
+def _shared(world: World) -> Request:
+    return Request("GET", f"/v1/shared/{_new_share(world)['token']}")
+
+
+SHARE_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("POST /v1/prompts/{id}/shares", "shares_create", _share_create, 201),
+    Scenario("GET /v1/prompts/{id}/shares", "shares_list", _shares, 200),
+    Scenario("DELETE /v1/prompts/{id}/shares/{shareId}", "shares_revoke", _share_revoke, 204),
+    Scenario("GET /v1/shared/{token}", "shared_get", _shared, 200),
+)
+
+
 def _categories(_: World) -> Request:
     return Request("GET", "/v1/categories")
 
 
 def _models(_: World) -> Request:
     return Request("GET", "/v1/models")
+
+
+def _tags(_: World) -> Request:
+    return Request("GET", "/v1/tags", query={"prefix": "m"})
+
+
+def _popular_tags(world: World) -> Request:
+    """The week's most used tags (one Query per day of the window), after a public prompt
+    took one today (the counters consumer keeps them from the stream)."""
+    from tests.support.streams import drain
+
+    create_prompt(world.owner, title=f"Bench {_unique()}", tags=["meetings"])
+    drain()
+    return Request("GET", "/v1/tags/popular", query={"window": "7d"})
 
 
 # --- identity (issue 5) ------------------------------------------------------------------------
@@ -400,6 +457,78 @@ def _unarchive(world: World) -> Request:
     return Request("POST", f"{path}/restore", {"reason": "reviewed"}, admin.token)
 
 
+def _report_body(world: World) -> dict[str, Any]:
+    prompt = create_prompt(world.owner, title=f"Bench {_unique()}")
+    return {"targetType": "prompt", "targetId": prompt["id"], "reason": "spam"}
+
+
+def _report(world: World) -> Request:
+    return Request("POST", "/v1/reports", _report_body(world), token=sign_up().token)
+
+
+def _my_reports(world: World) -> Request:
+    reporter = sign_up()
+    assert call("POST", "/v1/reports", _report_body(world), token=reporter.token).status == 201
+    return Request("GET", "/v1/users/me/reports", token=reporter.token)
+
+
+def _report_queue(world: World) -> Request:
+    return Request("GET", "/v1/moderation/reports", token=sign_in_admin(world).token)
+
+
+def resolve_request(world: World, action: str = "dismiss") -> Request:
+    """A moderator resolves one person's report of a public prompt with ``action``."""
+    filed = call("POST", "/v1/reports", _report_body(world), token=sign_up().token)
+    assert filed.status == 201, filed.body
+    body = {"action": action, "note": "Reviewed"}
+    path = f"/v1/moderation/reports/{filed.data['id']}/resolve"
+    return Request("POST", path, body, token=sign_in_admin(world).token)
+
+
+def _comment_of(world: World) -> str:
+    """A comment by someone on a fresh public prompt of the world's owner: its id."""
+    prompt = create_prompt(world.owner, title=f"Bench {_unique()}")
+    made = call(
+        "POST", f"/v1/prompts/{prompt['id']}/comments", {"body": "A comment"}, token=sign_up().token
+    )
+    assert made.status == 201, made.body
+    return str(made.data["id"])
+
+
+def _comment_report(comment_id: str) -> dict[str, Any]:
+    return {"targetType": "comment", "targetId": comment_id, "reason": "spam"}
+
+
+def comment_report_request(world: World, third: bool = False) -> Request:
+    """A report of a comment; ``third``: two people reported it already, so this one hides
+    it pending review (the stage's threshold, 3)."""
+    comment = _comment_of(world)
+    for _ in range(2 if third else 0):
+        filed = call("POST", "/v1/reports", _comment_report(comment), token=sign_up().token)
+        assert filed.status == 201, filed.body
+    return Request("POST", "/v1/reports", _comment_report(comment), token=sign_up().token)
+
+
+def resolve_comment_request(world: World, action: str) -> Request:
+    """A moderator resolves one person's report of a comment with ``action``."""
+    comment = _comment_of(world)
+    filed = call("POST", "/v1/reports", _comment_report(comment), token=sign_up().token)
+    assert filed.status == 201, filed.body
+    path = f"/v1/moderation/reports/{filed.data['id']}/resolve"
+    return Request(
+        "POST", path, {"action": action, "note": "Reviewed"}, token=sign_in_admin(world).token
+    )
+
+
+def _resolve(world: World) -> Request:
+    """A moderator dismisses one person's report of a public prompt."""
+    return resolve_request(world)
+
+
+def _moderation_log(world: World) -> Request:
+    return Request("GET", "/v1/moderation/actions", token=sign_in_admin(world).token)
+
+
 IDENTITY_SCENARIOS: tuple[Scenario, ...] = (
     Scenario("POST /v1/users/me/api-keys", "users_api_keys_create", _key_create, 201),
     Scenario("GET /v1/users/me/api-keys", "users_api_keys_list", _key_list, 200),
@@ -419,6 +548,11 @@ IDENTITY_SCENARIOS: tuple[Scenario, ...] = (
     Scenario("PUT /v1/admin/users/{username}/role", "admin_user_role", _role, 200),
     Scenario("POST /v1/moderation/prompts/{id}/archive", "moderation_archive", _archive, 201),
     Scenario("POST /v1/moderation/prompts/{id}/restore", "moderation_restore", _unarchive, 201),
+    Scenario("POST /v1/reports", "reports_create", _report, 201),
+    Scenario("GET /v1/users/me/reports", "reports_mine", _my_reports, 200),
+    Scenario("GET /v1/moderation/reports", "moderation_reports", _report_queue, 200),
+    Scenario("POST /v1/moderation/reports/{id}/resolve", "moderation_resolve", _resolve, 200),
+    Scenario("GET /v1/moderation/actions", "moderation_actions", _moderation_log, 200),
 )
 
 
@@ -734,7 +868,21 @@ STREAM_TRIGGERS: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
         notify_malformed_event,
     ),
     "trigger email_digest (one daily digest)": ("email_digest", digest_event),
+    "trigger webhooks_deliver (an event, one webhook)": ("webhooks_deliver", hooks.event_message),
+    "trigger webhooks_deliver (a delivery, 2xx)": ("webhooks_deliver", hooks.delivery_message),
+    "trigger webhooks_deliver (a delivery refused: retry queued)": (
+        "webhooks_deliver",
+        hooks.failing_delivery_message,
+    ),
+    "trigger webhooks_deliver (a retry not yet due: sent on)": (
+        "webhooks_deliver",
+        hooks.waiting_delivery_message,
+    ),
     "trigger email_feedback (a permanent bounce)": ("email_feedback", feedback_event),
+    "trigger imports_process (an inline file of two prompts)": (
+        "imports_process",
+        import_files.upload_message,
+    ),
 }
 # What a trigger answers when all went well (default: a partial batch response, no failure).
 TRIGGER_REPLIES: dict[str, dict[str, Any]] = {
@@ -798,6 +946,266 @@ EMAIL_SCENARIOS: tuple[Scenario, ...] = (
 )
 
 
+def _export(_: World) -> Request:
+    """A person with one prompt of two versions exports it (the calls grow with the prompts:
+    one Query of versions per prompt, docs/imports.md)."""
+    someone = sign_up()
+    two_version_prompt(someone)
+    return Request("GET", "/v1/users/me/export", token=someone.token, query={"format": "json"})
+
+
+def _start_import(_: World) -> Request:
+    someone = sign_up()
+    body = {"format": "markdown", "content": import_files.FILE}
+    return Request("POST", "/v1/imports", body, token=someone.token)
+
+
+def _upload_import(_: World) -> Request:
+    someone = sign_up()
+    body = {"format": "prompts-chat-csv", "filename": "prompts.csv"}
+    return Request("POST", "/v1/imports", body, token=someone.token)
+
+
+def _started_import(world: World) -> str:
+    started = call(
+        "POST",
+        "/v1/imports",
+        {"format": "markdown", "content": import_files.FILE},
+        token=world.owner.token,
+    )
+    assert started.status == 201, started.body
+    return str(started.data["id"])
+
+
+def _import_status(world: World) -> Request:
+    path = f"/v1/imports/{_started_import(world)}"
+    return Request("GET", path, token=world.owner.token)
+
+
+def _import_rows(world: World) -> Request:
+    path = f"/v1/imports/{_started_import(world)}/rows"
+    return Request("GET", path, token=world.owner.token, query={"status": "rejected"})
+
+
+IMPORT_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("GET /v1/users/me/export", "users_me_export", _export, 200),
+    Scenario("POST /v1/imports (inline)", "imports_create", _start_import, 201),
+    Scenario("POST /v1/imports (an upload URL)", "imports_create", _upload_import, 201),
+    Scenario("GET /v1/imports/{id}", "imports_get", _import_status, 200),
+    Scenario("GET /v1/imports/{id}/rows", "imports_rows", _import_rows, 200),
+)
+
+
+WEBHOOK_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("POST /v1/webhooks", "webhooks_create", hooks.create, 201),
+    Scenario("GET /v1/webhooks", "webhooks_list", hooks.listing, 200),
+    Scenario("DELETE /v1/webhooks/{id}", "webhooks_delete", hooks.delete, 204),
+    Scenario("POST /v1/webhooks/{id}/test", "webhooks_test", hooks.ping, 200),
+    Scenario("GET /v1/webhooks/{id}/deliveries", "webhooks_deliveries", hooks.deliveries, 200),
+    Scenario("POST /v1/webhooks/{id}/rotate-secret", "webhooks_rotate_secret", hooks.rotate, 200),
+)
+
+
+# --- comments (issue 12) -----------------------------------------------------------------------
+
+
+def _commented(world: World, body: str = "Useful", parent: str | None = None) -> dict[str, Any]:
+    """A comment of the owner's on the world's public prompt."""
+    sent: dict[str, Any] = {"body": body} if parent is None else {"body": body, "parentId": parent}
+    path = f"/v1/prompts/{world.prompt['id']}/comments"
+    made = call("POST", path, sent, token=world.owner.token)
+    assert made.status == 201, made.body
+    return made.data
+
+
+def _comment_create(world: World) -> Request:
+    """A comment that mentions someone: the directory read (one BatchGetItem), then the
+    comment and the mention in one transaction."""
+    body = {"body": f"Try this with @{sign_up().username}"}
+    path = f"/v1/prompts/{world.prompt['id']}/comments"
+    return Request("POST", path, body, token=world.owner.token)
+
+
+def _comment_reply(world: World) -> Request:
+    body = {"body": "Agreed", "parentId": _commented(world)["id"]}
+    path = f"/v1/prompts/{world.prompt['id']}/comments"
+    return Request("POST", path, body, token=world.owner.token)
+
+
+def _comments(world: World) -> Request:
+    _commented(world)
+    return Request("GET", f"/v1/prompts/{world.prompt['id']}/comments")
+
+
+def _comments_top(world: World) -> Request:
+    _commented(world)
+    path = f"/v1/prompts/{world.prompt['id']}/comments"
+    return Request("GET", path, query={"sort": "top"})
+
+
+def _replies(world: World) -> Request:
+    top = _commented(world)
+    _commented(world, "A reply", top["id"])
+    return Request("GET", f"/v1/comments/{top['id']}/replies")
+
+
+def _comment_edit(world: World) -> Request:
+    """An edit that mentions someone new: told in the same transaction as the edit."""
+    body = {"body": f"Edited: ask @{sign_up().username}"}
+    path = f"/v1/comments/{_commented(world)['id']}"
+    return Request("PATCH", path, body, token=world.owner.token)
+
+
+def _comment_delete(world: World) -> Request:
+    """A comment without replies, liked once: removed, and its like with it."""
+    made = _commented(world)
+    liked = call("PUT", f"/v1/comments/{made['id']}/like", token=sign_up().token)
+    assert liked.status == 200, liked.body
+    return Request("DELETE", f"/v1/comments/{made['id']}", token=world.owner.token)
+
+
+def _comment_tombstone(world: World) -> Request:
+    """A comment with a counted reply: kept as a tombstone."""
+    from tests.support.streams import drain
+
+    top = _commented(world)
+    _commented(world, "A reply", top["id"])
+    drain()
+    return Request("DELETE", f"/v1/comments/{top['id']}", token=world.owner.token)
+
+
+def _comment_like(world: World) -> Request:
+    return Request("PUT", f"/v1/comments/{_commented(world)['id']}/like", token=sign_up().token)
+
+
+def _comment_unlike(world: World) -> Request:
+    made = _commented(world)
+    someone = sign_up()
+    liked = call("PUT", f"/v1/comments/{made['id']}/like", token=someone.token)
+    assert liked.status == 200, liked.body
+    return Request("DELETE", f"/v1/comments/{made['id']}/like", token=someone.token)
+
+
+def commenter_to_delete(world: World) -> Request:
+    """An account with one of each comment trace: a comment with a counted reply (a
+    tombstone), a reply, a like, a mention made and a mention received; its deletion."""
+    from tests.support.streams import drain
+
+    someone = sign_up()
+    path = f"/v1/prompts/{world.prompt['id']}/comments"
+    body = {"body": f"Thanks @{world.owner.username}"}
+    top = call("POST", path, body, token=someone.token)
+    assert top.status == 201, top.body
+    _commented(world, "You are welcome", top.data["id"])
+    reply = {"body": "A reply", "parentId": _commented(world)["id"]}
+    assert call("POST", path, reply, token=someone.token).status == 201
+    liked = call("PUT", f"/v1/comments/{_commented(world)['id']}/like", token=someone.token)
+    assert liked.status == 200, liked.body
+    _commented(world, f"Ask @{someone.username}")
+    drain()
+    return Request("DELETE", "/v1/users/me", {"password": PASSWORD}, token=someone.token)
+
+
+COMMENT_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("POST /v1/prompts/{id}/comments", "comments_create", _comment_create, 201),
+    Scenario("POST /v1/prompts/{id}/comments (a reply)", "comments_create", _comment_reply, 201),
+    Scenario("GET /v1/prompts/{id}/comments", "comments_list", _comments, 200),
+    Scenario("GET /v1/prompts/{id}/comments?sort=top", "comments_list", _comments_top, 200),
+    Scenario("GET /v1/comments/{id}/replies", "comments_replies", _replies, 200),
+    Scenario("PATCH /v1/comments/{id}", "comments_update", _comment_edit, 200),
+    Scenario("DELETE /v1/comments/{id}", "comments_delete", _comment_delete, 204),
+    Scenario(
+        "DELETE /v1/comments/{id} (with replies: a tombstone)",
+        "comments_delete",
+        _comment_tombstone,
+        204,
+    ),
+    Scenario("PUT /v1/comments/{id}/like", "comments_like", _comment_like, 200),
+    Scenario("DELETE /v1/comments/{id}/like", "comments_unlike", _comment_unlike, 204),
+)
+
+
+# --- collections (issue 12) --------------------------------------------------------------------
+
+
+def _new_collection(owner: User, *prompt_ids: str, visibility: str = "public") -> str:
+    """A collection of the owner's holding these prompts, in this order: its id."""
+    body = {"name": f"Bench {_unique()}", "visibility": visibility}
+    made = call("POST", "/v1/collections", body, token=owner.token)
+    assert made.status == 201, made.body
+    for prompt_id in prompt_ids:
+        path = f"/v1/collections/{made.data['id']}/prompts/{prompt_id}"
+        assert call("PUT", path, {}, token=owner.token).status == 200
+    return str(made.data["id"])
+
+
+def _collection_create(_: World) -> Request:
+    # a person of their own: a person has at most 100 collections, and runs repeat
+    return Request("POST", "/v1/collections", {"name": "Bench shelf"}, token=sign_up().token)
+
+
+def _collection_read(world: World) -> Request:
+    """The collection with the world's public prompt and one more, read by its owner."""
+    other = create_prompt(world.owner, title=f"Bench {_unique()}")
+    collection = _new_collection(world.owner, world.prompt["id"], other["id"])
+    return Request("GET", f"/v1/collections/{collection}", token=world.owner.token)
+
+
+def _collection_edit(world: World) -> Request:
+    path = f"/v1/collections/{_new_collection(world.owner)}"
+    return Request("PATCH", path, {"name": "Renamed", "visibility": "private"}, world.owner.token)
+
+
+def _collection_delete(world: World) -> Request:
+    collection = _new_collection(world.owner, world.prompt["id"])
+    return Request("DELETE", f"/v1/collections/{collection}", token=world.owner.token)
+
+
+def _collection_put(world: World) -> Request:
+    """The world's prompt into a collection of two, first."""
+    others = [create_prompt(world.owner, title=f"Bench {_unique()}")["id"] for _ in range(2)]
+    collection = _new_collection(world.owner, *others)
+    path = f"/v1/collections/{collection}/prompts/{world.prompt['id']}"
+    return Request("PUT", path, {"position": 1}, token=world.owner.token)
+
+
+def _collection_remove(world: World) -> Request:
+    collection = _new_collection(world.owner, world.prompt["id"])
+    path = f"/v1/collections/{collection}/prompts/{world.prompt['id']}"
+    return Request("DELETE", path, token=world.owner.token)
+
+
+def _my_collections(world: World) -> Request:
+    _new_collection(world.owner, visibility="private")
+    return Request("GET", "/v1/users/me/collections", token=world.owner.token)
+
+
+def _user_collections(world: World) -> Request:
+    _new_collection(world.owner)
+    return Request("GET", f"/v1/users/{world.owner.username}/collections")
+
+
+COLLECTION_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("POST /v1/collections", "collections_create", _collection_create, 201),
+    Scenario("GET /v1/collections/{id}", "collections_get", _collection_read, 200),
+    Scenario("PATCH /v1/collections/{id}", "collections_update", _collection_edit, 200),
+    Scenario("DELETE /v1/collections/{id}", "collections_delete", _collection_delete, 204),
+    Scenario(
+        "PUT /v1/collections/{id}/prompts/{promptId}",
+        "collections_put_prompt",
+        _collection_put,
+        200,
+    ),
+    Scenario(
+        "DELETE /v1/collections/{id}/prompts/{promptId}",
+        "collections_remove_prompt",
+        _collection_remove,
+        204,
+    ),
+    Scenario("GET /v1/users/me/collections", "users_me_collections", _my_collections, 200),
+    Scenario("GET /v1/users/{username}/collections", "users_collections", _user_collections, 200),
+)
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("POST /v1/auth/signup", "auth_signup", _signup, 201),
     Scenario("POST /v1/auth/confirm", "auth_confirm", _confirm, 200),
@@ -823,12 +1231,19 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("GET /v1/prompts/{id}/diff", "prompts_diff", _diff, 200),
     Scenario("GET /v1/categories", "reference_categories", _categories, 200),
     Scenario("GET /v1/models", "reference_models", _models, 200),
+    Scenario("GET /v1/tags", "tags_list", _tags, 200),
+    Scenario("GET /v1/tags/popular", "tags_popular", _popular_tags, 200),
     *LABEL_SCENARIOS,
+    *SHARE_SCENARIOS,
     *IDENTITY_SCENARIOS,
     *ENGAGEMENT_SCENARIOS,
     *SEARCH_SCENARIOS,
     *NOTIFICATION_SCENARIOS,
     *EMAIL_SCENARIOS,
+    *IMPORT_SCENARIOS,
+    *WEBHOOK_SCENARIOS,
+    *COMMENT_SCENARIOS,
+    *COLLECTION_SCENARIOS,
 )
 
 

@@ -33,7 +33,12 @@ TABLE_ACTIONS = {
     "table:check": "dynamodb:ConditionCheckItem",
 }
 # Query on one global secondary index (the table's own names, promptvault.data.models).
-INDEXES = {"index:GSI1": "GSI1", "index:GSI2": "GSI2", "index:GSI3": "GSI3"}
+INDEXES = {
+    "index:GSI1": "GSI1",
+    "index:GSI2": "GSI2",
+    "index:GSI3": "GSI3",
+    "index:GSI4": "GSI4",
+}
 # The paths every request shares, by the partitions they touch (layers/promptvault/ratelimit/
 # counter.py: RATE#<identity>; identity/credentials.py: the caller's USER# profile, or the
 # APIKEY# item and its last use). The counter is an UpdateItem; a refused one is read back
@@ -65,6 +70,12 @@ SEARCH_WRITE = ("es:ESHttpDelete", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpP
 EMAIL_SEND = ("ses:SendEmail", "ses:SendRawEmail")
 # The domain-events consumer publishes to the stage's bus, and only there.
 EVENTS_PUT = ("events:PutEvents",)
+# Import files, under imports/ in the stage's imports bucket (infra/uploads.py): the import
+# route puts inline content (and signs upload URLs that may only put), the worker reads.
+UPLOADS = {"uploads:put": ("s3:PutObject",), "uploads:get": ("s3:GetObject",)}
+# A queue trigger that re-queues its own work (webhook deliveries and their retries): its own
+# queue, and only that one (SendMessageBatch is authorised as sqs:SendMessage).
+QUEUE_SEND_OWN = ("sqs:SendMessage",)
 KNOWN_ACCESS = frozenset(
     {
         *TABLE_ACTIONS,
@@ -79,6 +90,8 @@ KNOWN_ACCESS = frozenset(
         "search:write",
         "email:send",
         "events:put",
+        "queue:send-own",
+        *UPLOADS,
     }
 )
 
@@ -109,12 +122,18 @@ class Grantable:
     search_domain_arn: str | None = None
     email_resources: tuple[str, ...] = ()  # sending identity + configuration set ARNs
     event_bus_arn: str | None = None  # the stage's event bus (infra/stacks/events.py)
+    imports_bucket_arn: str | None = None  # the stage's imports bucket (infra/uploads.py)
 
 
 def statements_for(
-    access: Iterable[str], resources: Grantable, *, auto_confirm_signup: bool
+    access: Iterable[str],
+    resources: Grantable,
+    *,
+    auto_confirm_signup: bool,
+    own_queue_arn: str | None = None,
 ) -> list[iam.PolicyStatement]:
-    """The statements one function needs for its access, nothing more."""
+    """The statements one function needs for its access, nothing more (``own_queue_arn``:
+    the queue an ``events:queue`` trigger reads, for ``queue:send-own``)."""
     wanted = set(access)
     unknown = wanted - KNOWN_ACCESS
     if unknown:
@@ -148,6 +167,14 @@ def statements_for(
         if resources.event_bus_arn is None:
             raise ValueError("events:put needs the stage's event bus")
         statements.append(_allow(EVENTS_PUT, [resources.event_bus_arn]))
+    if "queue:send-own" in wanted:
+        if own_queue_arn is None:
+            raise ValueError("queue:send-own is for an events:queue trigger: its own queue")
+        statements.append(_allow(QUEUE_SEND_OWN, [own_queue_arn]))
+    for word in sorted(wanted & set(UPLOADS)):
+        if resources.imports_bucket_arn is None:
+            raise ValueError(f"{word} needs the stage's imports bucket")
+        statements.append(_allow(UPLOADS[word], [f"{resources.imports_bucket_arn}/imports/*"]))
     return statements
 
 

@@ -18,7 +18,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from aws_cdk import App, Aws, Environment, Stack, Tags
 
-from infra import parameters
+from infra import parameters, uploads
 from infra.access import Grantable
 from infra.components.service_function import function_name
 from infra.consumers import CONSUMERS, StreamConsumer, bus_name
@@ -205,6 +205,7 @@ def _consumer_grantable(
         event_bus_arn=(
             f"arn:{Aws.PARTITION}:events:{region}:{account}:event-bus/{bus_name(config.prefix)}"
         ),
+        imports_bucket_arn=uploads.bucket_arn(config),
     )
 
 

@@ -49,11 +49,17 @@ _PROMPT_HEADS = (
 
 
 def _event_sources() -> tuple[dict[str, Any], ...]:
-    """Only the INSERTs of the items an event is made from (events/catalogue.py ``item``)."""
+    """Only the changes events are made from (events/catalogue.py ``item`` and ``change``):
+    the INSERTs of some items (their new image), the REMOVEs of others (their old image)."""
     from promptvault.events.catalogue import EVENTS
 
-    items = sorted({spec.item for spec in EVENTS})
-    return ({"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": items}}}},)
+    images = {"INSERT": "NewImage", "REMOVE": "OldImage"}
+    patterns = []
+    for change, image in images.items():
+        items = sorted({spec.item for spec in EVENTS if spec.change == change})
+        if items:
+            patterns.append({"eventName": [change], "dynamodb": {image: {"type": {"S": items}}}})
+    return tuple(patterns)
 
 
 def filters_for(records: StreamRecords | None) -> tuple[dict[str, Any], ...]:

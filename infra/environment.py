@@ -12,6 +12,10 @@ for it (docs/infra.md, *Environment*).
   ``attr_api_endpoint`` inside the API stack, and, in the stacks deployed after it, the same
   URL built from the API id the API stack publishes (SSM), never an export. The pre-sign-up
   trigger (Identity) deploys before the API exists and builds no links: it goes without.
+- ``REPORT_HIDE_THRESHOLD``: the stage's ``report_hide_threshold`` (default 3): how many
+  distinct people with an open report hide a prompt or comment pending review (issue 12).
+- ``IMPORTS_BUCKET``: the stage's imports bucket (``infra/uploads.py``, a deterministic name
+  with the account and region); ``IMPORT_DAILY_QUOTA`` is not set: the default, 5,000, applies.
 - ``EMAIL_DAILY_CAP`` and ``NOTIFICATION_RETENTION_DAYS`` are not set: stages carry no such
   knobs (as ``API_KEY_MAX_DAYS``), so the settings' defaults apply in every stage.
 """
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 from email.utils import formataddr
 
-from infra import parameters
+from infra import parameters, uploads
 from infra.consumers import bus_name
 from infra.stacks.email import configuration_set_name
 from infra.stages import StageConfig
@@ -46,6 +50,8 @@ def stage_environment(config: StageConfig, public_url: str | None = None) -> dic
         "EVENT_BUS_NAME": bus_name(config.prefix),
         "EMAIL_SENDER": email_sender(config),
         "EMAIL_CONFIGURATION_SET": configuration_set_name(config),
+        "REPORT_HIDE_THRESHOLD": str(config.report_hide_threshold),
+        "IMPORTS_BUCKET": uploads.bucket_name(config),
     }
     if public_url is not None:
         environment["PUBLIC_URL"] = public_url

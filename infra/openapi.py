@@ -34,7 +34,11 @@ _TAGS = {
     "notifications": "In-app notifications, email preferences and one-click unsubscribe",
     "admin": "Roles (admins) and moderation (moderators and admins)",
     "prompts": "Prompts and their immutable versions",
-    "reference": "Reference data: categories and models",
+    "reference": "Reference data: categories and models; the tags of public prompts",
+    "imports": "Import prompts from files (asynchronously, exactly once) and export one's own",
+    "community": "Collections and comments: what people gather and say about prompts",
+    "webhooks": "Signed webhooks for events on one's prompts: register, test ping, deliveries "
+    "and secret rotation",
 }
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

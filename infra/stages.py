@@ -102,6 +102,8 @@ class StageConfig:
     streams: StreamPolicy
     email: EmailSender | None = None  # None: Cognito's default sender (sandbox stages only)
     alarm_subscriptions: tuple[AlarmSubscription, ...] = ()
+    # distinct people with an open report that hide a prompt or comment pending review
+    report_hide_threshold: int = 3
 
     def __post_init__(self) -> None:
         if self.name in SANDBOX_STAGES:
@@ -150,6 +152,7 @@ class StageConfig:
             alarm_subscriptions=tuple(
                 AlarmSubscription(**entry) for entry in raw.get("alarm_subscriptions", ())
             ),
+            report_hide_threshold=int(raw.get("report_hide_threshold", 3)),
         )
 
 

@@ -24,6 +24,7 @@ for name, value in {
     "TABLE_NAME": "promptvault-test",
     "CURSOR_SECRET": "test-cursor-secret",
     "AUTO_CONFIRM_SIGNUP": "true",
+    "WEBHOOKS_ALLOW_LOOPBACK": "true",  # webhook receivers on 127.0.0.1 (stage "test" only)
     "JWKS_URL": _JWKS.as_uri(),
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_TRACE_DISABLED": "true",

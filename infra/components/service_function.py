@@ -53,6 +53,9 @@ class ServiceFunction(Construct):
         # Functions invoked asynchronously (EventBridge Scheduler, SNS): where Lambda puts an
         # event whose retries all failed. The others are invoked synchronously.
         dead_letter_queue: sqs.IQueue | None = None,
+        # a function that works longer than the stage's default (the import worker: a file)
+        timeout: Duration | None = None,
+        memory_size: int | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         name = function_name(config, package)
@@ -84,8 +87,8 @@ class ServiceFunction(Construct):
             layers=[layer],
             role=self.role,
             log_group=self.log_group,
-            memory_size=config.function_memory_mb,
-            timeout=Duration.seconds(config.function_timeout_seconds),
+            memory_size=memory_size or config.function_memory_mb,
+            timeout=timeout or Duration.seconds(config.function_timeout_seconds),
             tracing=lambda_.Tracing.ACTIVE,
             dead_letter_queue=dead_letter_queue,
             environment={

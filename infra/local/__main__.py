@@ -36,11 +36,15 @@ def _banner(runtime: LocalRuntime) -> str:
 def _events(runtime: LocalRuntime) -> list[str]:
     """The bus and its queues, the schedules and SES feedback: the paths AWS would drive."""
     base = runtime.base_url
-    queues = [c.function for c in runtime.poller.consumers] if runtime.poller else []
+    consumers = runtime.poller.consumers if runtime.poller else []
+    queues = [c.function for c in consumers if c.route.bus]
     lines = [
         f"  Event bus    {runtime.event_bus} -> {', '.join(queues) or 'no queues'}",
         f"  Queues       {base}/_local/queues  (depth, dead letters)",
     ]
+    # the imports bucket's uploads (docs/imports.md): its events go to the import worker
+    uploads = [c for c in consumers if not c.route.bus]
+    lines += [f"  Uploads      {c.route.rule} -> {c.function}" for c in uploads]
     periods = list(runtime.triggers.periods) if runtime.triggers else []
     for period in periods:
         lines.append(f"  Schedule     POST {base}/_local/schedules/{period}")

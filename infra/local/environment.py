@@ -38,7 +38,11 @@ def forced(moto_url: str, search_endpoint: str = "") -> dict[str, str]:
         "TABLE_NAME": TABLE_NAME,
         # The stage's bus in moto, with the catalogue's rules and queues (infra/local/queues.py).
         "EVENT_BUS_NAME": bus_name(PREFIX),
+        # Import files (docs/imports.md): pre-signed URLs lead to moto on 127.0.0.1.
+        "IMPORTS_BUCKET": f"{PREFIX}-imports",
         "AUTO_CONFIRM_SIGNUP": "true",
+        # Webhooks may target http://127.0.0.1:<port> here (docs/webhooks.md); no CDK stage sets it.
+        "WEBHOOKS_ALLOW_LOOPBACK": "true",
         # No X-Ray daemon runs locally.
         "POWERTOOLS_TRACE_DISABLED": "true",
         # Search runs on tantivy or on a node on 127.0.0.1, never on a real OpenSearch domain.

@@ -366,7 +366,7 @@ class QueuePoller:
                     },
                 }
             )
-        buses = sorted({c.route.bus for c in self.consumers})
+        buses = sorted({c.route.bus for c in self.consumers if c.route.bus})
         return {"buses": buses, "queues": queues}
 
 

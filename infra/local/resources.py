@@ -207,3 +207,104 @@ def create_event_queues(
         create_event_queue(bus, trigger, prefix, visibility_timeout=visibility_timeout)
         for trigger in triggers_from("events:queue")
     ]
+
+
+# --- uploads:queue: the imports bucket, its ObjectCreated events into the worker's queue ----
+
+UPLOAD_VISIBILITY_SECONDS = 60  # a whole file per message: longer than the worker takes
+
+
+def imports_bucket_name(prefix: str) -> str:
+    """The stage's imports bucket (``infra.stacks.events.imports_bucket_name`` on AWS adds the
+    account and region: bucket names are global)."""
+    return f"{prefix}-imports"
+
+
+def create_upload_queue(
+    bucket: str,
+    trigger: Trigger,
+    prefix: str,
+    *,
+    visibility_timeout: int = UPLOAD_VISIBILITY_SECONDS,
+    max_receive_count: int = MAX_RECEIVE_COUNT,
+) -> EventQueue:
+    """What AWS has for an ``uploads:queue`` trigger: the bucket, a DLQ, the function's queue
+    redriving to it, a queue policy letting the bucket send, and the bucket's notification of
+    ObjectCreated under ``imports/`` to the queue (moto delivers it in-process, as S3 does)."""
+    sqs, s3 = boto3.client("sqs"), boto3.client("s3")
+    s3.create_bucket(Bucket=bucket)
+    name = resource_name(prefix, trigger.function)
+    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    dlq_arn = _queue_arn(sqs, dlq_url)
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count}
+    queue_url = sqs.create_queue(
+        QueueName=name,
+        Attributes={
+            "VisibilityTimeout": str(visibility_timeout),
+            "RedrivePolicy": json.dumps(redrive),
+        },
+    )["QueueUrl"]
+    queue_arn = _queue_arn(sqs, queue_url)
+    bucket_arn = f"arn:aws:s3:::{bucket}"
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "s3.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+                "Condition": {"ArnEquals": {"aws:SourceArn": bucket_arn}},
+            }
+        ],
+    }
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "Id": trigger.function,
+                    "QueueArn": queue_arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "imports/"}]}},
+                }
+            ]
+        },
+    )
+    return EventQueue(
+        function=trigger.function,
+        bus="",
+        rule=f"s3://{bucket}/imports/ ObjectCreated",
+        rule_arn=bucket_arn,
+        pattern={"source": ["aws.s3"], "bucket": [bucket], "prefix": ["imports/"]},
+        queue_url=queue_url,
+        queue_arn=queue_arn,
+        dlq_url=dlq_url,
+        dlq_arn=dlq_arn,
+        batch_size=trigger.batch_size or QUEUE_BATCH_SIZE,
+        visibility_timeout=visibility_timeout,
+        max_receive_count=max_receive_count,
+    )
+
+
+def create_upload_queues(bucket: str, prefix: str) -> list[EventQueue]:
+    """One route per ``uploads:queue`` trigger of the catalogue (the import worker)."""
+    from promptvault.catalogue import triggers_from
+
+    return [
+        create_upload_queue(bucket, trigger, prefix) for trigger in triggers_from("uploads:queue")
+    ]
+
+
+def own_queue_environment(routes: list[EventQueue]) -> dict[str, str]:
+    """``OWN_QUEUE_URL`` for the trigger that sends to its own queue (``queue:send-own``: the
+    webhook deliveries and their retries). On AWS each function has its own environment; here
+    all share the process's, so at most one trigger may declare the word."""
+    from promptvault.catalogue import TRIGGERS
+
+    senders = {t.function for t in TRIGGERS if "queue:send-own" in t.access}
+    if len(senders) > 1:
+        raise RuntimeError(f"the local runtime runs one queue:send-own trigger, not {senders}")
+    urls = [route.queue_url for route in routes if route.function in senders]
+    return {"OWN_QUEUE_URL": urls[0]} if urls else {}

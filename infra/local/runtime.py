@@ -158,6 +158,9 @@ def start_local(port: int = 0, *, patch_moto: bool = True, search: str = "tantiv
         bus = os.environ["EVENT_BUS_NAME"]
         resources.create_event_bus(bus)
         routes = resources.create_event_queues(bus, environment.PREFIX)
+        environment.apply(resources.own_queue_environment(routes))  # webhooks' own queue
+        # The imports bucket, its uploads' events into the import worker's queue (docs/imports.md)
+        routes += resources.create_upload_queues(os.environ["IMPORTS_BUCKET"], environment.PREFIX)
         if node is not None:
             _prepare_search_index(node.url)
         gateway = Gateway()

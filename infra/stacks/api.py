@@ -19,7 +19,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from infra import parameters, removal
+from infra import parameters, removal, uploads
 from infra.access import Grantable
 from infra.components.service_function import RETENTION, ServiceFunction
 from infra.components.shared_layer import shared_layer
@@ -104,6 +104,7 @@ class ApiStack(Stack):
                 user_pool_arn=identity.user_pool.user_pool_arn,
                 cursor_secret_arn=self.cursor_secret.secret_arn,
                 search_domain_arn=search.domain_arn if search else None,
+                imports_bucket_arn=uploads.bucket_arn(config),
             ),
             user_pool_id=identity.user_pool.user_pool_id,
             user_pool_client_id=identity.client_id,

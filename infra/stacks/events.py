@@ -13,6 +13,10 @@ can be replayed. The catalogue's other trigger sources live here too:
   that may invoke only that function.
 - ``email:feedback``: the function is subscribed to SES's bounce and complaint topic
   (EmailStack, by its deterministic name).
+- ``uploads:queue``: the stage's imports bucket (``infra/uploads.py``: public access blocked,
+  SSL only, S3-managed encryption, objects expire after ``UPLOAD_EXPIRY``) notifies its
+  ObjectCreated events under ``imports/`` to the function's own SQS queue (with its DLQ); an
+  event source mapping hands it one file per invocation (docs/imports.md).
 
 Scheduler and SNS invoke Lambda asynchronously: a delivery that fails and an invocation whose
 retries all fail land in the same DLQ, the trigger's one. Every DLQ is alarmed in the
@@ -31,16 +35,19 @@ from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra import uploads
 from infra.access import Grantable, statements_for, touches_table
 from infra.components.service_function import ServiceFunction, function_name
 from infra.components.shared_layer import shared_layer
 from infra.consumers import bus_name, event_pattern
 from infra.nag import acknowledge
+from infra.removal import stateful
 from infra.stacks.streams import acknowledge_wildcards
 from infra.stages import StageConfig
 from promptvault.catalogue import TRIGGERS, Trigger
@@ -58,6 +65,11 @@ SQS_BATCH_SIZE = 10  # a queue trigger without its own batch size: SQS's largest
 DELIVERY_RETRY_ATTEMPTS = 185
 DELIVERY_MAX_EVENT_AGE = Duration.hours(6)
 QUEUE_CONSUME = ("sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage")
+UPLOAD_EXPIRY = Duration.days(3)  # an import's file is read within minutes; then it goes
+UPLOAD_ABORT = Duration.days(1)  # an unfinished multipart upload
+# The import worker reads a whole file in one invocation: 15 minutes, Lambda's longest.
+IMPORT_TIMEOUT = Duration.minutes(15)
+IMPORT_MEMORY_MB = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +122,8 @@ class EventsStack(Stack):
                 self._scheduled(trigger)
             elif trigger.source == "email:feedback":
                 self._feedback_consumer(trigger, feedback_topic_arn)
+            elif trigger.source == "uploads:queue":
+                self._uploads_consumer(trigger)
         CfnOutput(self, "EventBusArn", value=self.bus.event_bus_arn)
         CfnOutput(self, "EventArchiveArn", value=self.archive.archive_arn)
 
@@ -120,10 +134,15 @@ class EventsStack(Stack):
         trigger: Trigger,
         statements: Sequence[iam.PolicyStatement] = (),
         dead_letter_queue: sqs.IQueue | None = None,
+        own_queue: sqs.IQueue | None = None,
+        timeout: Duration | None = None,
+        memory_size: int | None = None,
     ) -> ServiceFunction:
         if self._layer is None:
             self._layer = shared_layer(self)
         environment = dict(self._environment)
+        if own_queue is not None and "queue:send-own" in trigger.access:
+            environment["OWN_QUEUE_URL"] = own_queue.queue_url
         if touches_table(trigger.access):
             environment["TABLE_NAME"] = self.config.prefix
         if "secret:read" in trigger.access:
@@ -143,9 +162,12 @@ class EventsStack(Stack):
                     trigger.access,
                     self._grantable,
                     auto_confirm_signup=self.config.auto_confirm_signup,
+                    own_queue_arn=own_queue.queue_arn if own_queue is not None else None,
                 ),
             ],
             dead_letter_queue=dead_letter_queue,
+            timeout=timeout,
+            memory_size=memory_size,
         )
         acknowledge_wildcards(self.config, trigger.access, function)
         self.functions[trigger.function] = function
@@ -233,7 +255,106 @@ class EventsStack(Stack):
         for target in (queue, delivery_dlq):
             self._allow_service(target, "events.amazonaws.com", rule.attr_arn)
         function = self._function(
-            trigger, [iam.PolicyStatement(actions=list(QUEUE_CONSUME), resources=[queue.queue_arn])]
+            trigger,
+            [iam.PolicyStatement(actions=list(QUEUE_CONSUME), resources=[queue.queue_arn])],
+            own_queue=queue,
+        )
+        mapping = lambda_.CfnEventSourceMapping(
+            function,
+            "QueueMapping",
+            function_name=function.function.function_name,
+            event_source_arn=queue.queue_arn,
+            batch_size=trigger.batch_size or SQS_BATCH_SIZE,
+            function_response_types=["ReportBatchItemFailures"],
+        )
+        acknowledge(
+            mapping,
+            "Serverless-LambdaEventSourceMappingDestination",
+            "SQS event source mappings take no on-failure destination (streams and Kafka "
+            "only); the queue's redrive policy moves a failing message to its alarmed DLQ.",
+        )
+
+    # --- uploads:queue ----------------------------------------------------------------------
+
+    def _uploads_consumer(self, trigger: Trigger) -> None:
+        name = function_name(self.config, trigger.function)
+        scope = Construct(self, f"{_camel(trigger.function)}Uploads")
+        bucket_name = uploads.bucket_name(self.config)
+        dead_letters = self._dead_letter_queue(
+            scope, f"{name}-dlq", f"{trigger.function}: uploads that failed {MAX_RECEIVE_COUNT}x"
+        )
+        queue = sqs.Queue(
+            scope,
+            "Queue",
+            queue_name=name,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(
+                VISIBILITY_PER_TIMEOUT * int(IMPORT_TIMEOUT.to_seconds())
+            ),
+            dead_letter_queue=sqs.DeadLetterQueue(
+                queue=dead_letters, max_receive_count=MAX_RECEIVE_COUNT
+            ),
+        )
+        # by name, not by the bucket's attribute: the bucket's notification depends on this
+        # policy (S3 checks it can send when the notification is put), so no cycle
+        allowed = queue.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("s3.amazonaws.com")],
+                actions=["sqs:SendMessage"],
+                resources=[queue.queue_arn],
+                conditions={
+                    "ArnEquals": {"aws:SourceArn": uploads.bucket_arn(self.config)},
+                    "StringEquals": {"aws:SourceAccount": self.account},
+                },
+            )
+        )
+        bucket = s3.Bucket(
+            scope,
+            "Bucket",
+            bucket_name=bucket_name,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=UPLOAD_EXPIRY,
+                    abort_incomplete_multipart_upload_after=UPLOAD_ABORT,
+                )
+            ],
+            removal_policy=stateful(self.config),
+        )
+        cfn_bucket = bucket.node.default_child
+        assert isinstance(cfn_bucket, s3.CfnBucket)
+        cfn_bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
+            queue_configurations=[
+                s3.CfnBucket.QueueConfigurationProperty(
+                    event="s3:ObjectCreated:*",
+                    queue=queue.queue_arn,
+                    filter=s3.CfnBucket.NotificationFilterProperty(
+                        s3_key=s3.CfnBucket.S3KeyFilterProperty(
+                            rules=[
+                                s3.CfnBucket.FilterRuleProperty(name="prefix", value=uploads.PREFIX)
+                            ]
+                        )
+                    ),
+                )
+            ]
+        )
+        if allowed.policy_dependable is not None:
+            cfn_bucket.node.add_dependency(allowed.policy_dependable)
+        acknowledge(
+            bucket,
+            "AwsSolutions-S1",
+            "Uploads are short-lived import files (deleted after 3 days); who uploaded what is "
+            "the import's own record in the table, and the object's key names its owner.",
+        )
+        function = self._function(
+            trigger,
+            [iam.PolicyStatement(actions=list(QUEUE_CONSUME), resources=[queue.queue_arn])],
+            timeout=IMPORT_TIMEOUT,
+            memory_size=IMPORT_MEMORY_MB,
         )
         mapping = lambda_.CfnEventSourceMapping(
             function,

@@ -16,6 +16,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra import uploads
 from infra.access import Grantable, statements_for
 from infra.components.service_function import ServiceFunction
 from infra.components.shared_layer import shared_layer
@@ -51,6 +52,21 @@ def acknowledge_wildcards(
             f"AwsSolutions-IAM5[Resource::{arn.format(service='ses')}:identity/*]",
             "Sending identities are verified per stage outside the template; the "
             "configuration set (suppression, feedback) is named exactly.",
+        )
+    acknowledge_uploads(config, access, function)
+
+
+def acknowledge_uploads(
+    config: StageConfig, access: Sequence[str], function: ServiceFunction
+) -> None:
+    """Each import is its own object, named when it is started: the grant is the imports/
+    prefix of the stage's imports bucket, one action (put or get) per access word."""
+    if {"uploads:put", "uploads:get"} & set(access):
+        acknowledge(
+            function.role,
+            f"AwsSolutions-IAM5[Resource::{uploads.nag_objects(config)}]",
+            "An import's object is named when the import starts (imports/<owner>/<id>); the "
+            "grant is that prefix of this stage's imports bucket, and one action.",
         )
 
 

@@ -33,6 +33,7 @@ Access = Literal[
     "index:GSI1",  # Query by owner (prompts, keys, bookmarks, ratings, followers)
     "index:GSI2",  # Query the public feed and whom one follows
     "index:GSI3",  # Query the leaderboard
+    "index:GSI4",  # Query a prompt's comments by likes (sort=top)
     "secret:read",  # the server secret: cursors sealed and opened, guest raters hashed
     "cognito:client",  # sign-up, login, refresh, password flows, a person's own address
     # change with their access token (public client APIs: no IAM)
@@ -43,6 +44,11 @@ Access = Literal[
     "search:write",  # write the search index (the indexer consumer)
     "events:put",  # PutEvents on the stage's event bus (the domain-events consumer)
     "email:send",  # SES v2 SendEmail through the stage's configuration set
+    "queue:send-own",  # SendMessage(Batch) to the function's own queue (an events:queue
+    # trigger re-queueing its work: webhook deliveries and their retries)
+    "uploads:put",  # PutObject under imports/ in the stage's imports bucket (inline content,
+    # and what a pre-signed upload URL the function signs is allowed to do)
+    "uploads:get",  # GetObject under imports/ in the stage's imports bucket (the worker)
 ]
 
 # What an API key needs to call a route: a "read" key calls read routes, a "read"+"write" key
@@ -52,7 +58,17 @@ Scope = Literal["read", "write", "session"]
 
 # The rate-limit action a request counts against; promptvault/ratelimit/limits.py holds the
 # numbers. "auth" counts per account signed into and, more loosely, per client IP.
-RateAction = Literal["auth", "rating", "prompt-create", "general", "none"]
+RateAction = Literal[
+    "auth",
+    "rating",
+    "prompt-create",
+    "webhook",
+    "comment",
+    "import",
+    "report",
+    "general",
+    "none",
+]
 
 
 def function_module(function: str, module: str = "handler") -> str:
@@ -331,6 +347,41 @@ ROUTES: tuple[Route, ...] = (
         max_body_bytes=64 * 1024,
         scope="read",  # reads and computes, writes nothing: a read key may render
     ),
+    # expiring share links (issue 12): the owner mints, lists and revokes; anyone with the
+    # token reads, one conditional write per view (decision 63)
+    Route(
+        "POST",
+        "/v1/prompts/{id}/shares",
+        "shares_create",
+        "user",
+        "Create an expiring share link to your prompt (the token is shown once)",
+        ("table:get", "table:query", "table:put"),
+        max_body_bytes=1024,
+    ),
+    Route(
+        "GET",
+        "/v1/prompts/{id}/shares",
+        "shares_list",
+        "user",
+        "Your prompt's share links, newest first (owner)",
+        ("table:get", "table:query", "secret:read"),
+    ),
+    Route(
+        "DELETE",
+        "/v1/prompts/{id}/shares/{shareId}",
+        "shares_revoke",
+        "user",
+        "Revoke a share link (owner): it answers 410 from then on",
+        ("table:get", "table:update"),
+    ),
+    Route(
+        "GET",
+        "/v1/shared/{token}",
+        "shared_get",
+        "public",
+        "Read the prompt a share link names, without signing in (spends one view)",
+        ("table:get", "table:update"),
+    ),
     # engagement (issue 4): one write each; counts follow from the table's stream
     Route(
         "PUT",
@@ -459,9 +510,31 @@ ROUTES: tuple[Route, ...] = (
         "/v1/categories",
         "reference_categories",
         "public",
-        "Prompt categories",
+        "Prompt categories, each with its count of public prompts",
+        ("table:batch-get",),
         tag="reference",
-        rate_limit="none",  # no AWS call, cacheable: gateway throttling is enough
+        # one BatchGetItem of the category counts, cacheable (public, 5 minutes): gateway
+        # throttling is enough (decision 69)
+        rate_limit="none",
+    ),
+    # tags (issue 12): counts kept by the counters consumer from the stream (decision 69)
+    Route(
+        "GET",
+        "/v1/tags",
+        "tags_list",
+        "public",
+        "Tags of public prompts with their counts, alphabetical (prefix, cursor)",
+        ("index:GSI1", "secret:read"),
+        tag="reference",
+    ),
+    Route(
+        "GET",
+        "/v1/tags/popular",
+        "tags_popular",
+        "public",
+        "The tags public prompts took most in the last day, 7 or 30 days",
+        ("table:query", "table:batch-get"),
+        tag="reference",
     ),
     Route(
         "GET",
@@ -521,9 +594,13 @@ ROUTES: tuple[Route, ...] = (
         "user",
         "Delete the account and everything personal (password required)",
         (
+            "table:get",
+            "table:batch-get",
             "table:query",
             "index:GSI1",
+            "index:GSI2",
             "table:put",
+            "table:update",
             "table:delete",
             "table:batch-write",
             "cognito:client",
@@ -694,6 +771,47 @@ ROUTES: tuple[Route, ...] = (
         max_body_bytes=1024,
         tag="notifications",
     ),
+    # import and export (issue 13, docs/imports.md)
+    Route(
+        "GET",
+        "/v1/users/me/export",
+        "users_me_export",
+        "user",
+        "Export one's own prompts as a file: json (with versions and labels), csv, yaml, markdown",
+        ("table:batch-get", "table:query", "index:GSI1"),
+        Throttle(rate=5, burst=10),
+        tag="imports",
+    ),
+    Route(
+        "POST",
+        "/v1/imports",
+        "imports_create",
+        "user",
+        "Start an import: the file inline, or a pre-signed URL to upload it to; asynchronous",
+        ("table:put", "uploads:put"),
+        Throttle(rate=5, burst=10),
+        max_body_bytes=64 * 1024,
+        tag="imports",
+        rate_limit="import",
+    ),
+    Route(
+        "GET",
+        "/v1/imports/{id}",
+        "imports_get",
+        "user",
+        "An import's status and counts (its importer only)",
+        ("table:get",),
+        tag="imports",
+    ),
+    Route(
+        "GET",
+        "/v1/imports/{id}/rows",
+        "imports_rows",
+        "user",
+        "An import's rows: what each became, or why it was rejected (its importer only)",
+        ("table:get", "table:query", "secret:read"),
+        tag="imports",
+    ),
     Route(
         "PUT",
         "/v1/admin/users/{username}/role",
@@ -721,11 +839,303 @@ ROUTES: tuple[Route, ...] = (
         "/v1/moderation/prompts/{id}/restore",
         "moderation_restore",
         "user",
-        "Publish again a prompt a moderator archived, with a recorded reason (moderators)",
+        "Publish again a prompt a moderator archived or hid, with a recorded reason (moderators)",
         ("table:get", "table:put"),
         max_body_bytes=4096,
         tag="admin",
         scope="session",
+    ),
+    # reports and the moderation queue (issue 12, decision 70)
+    Route(
+        "POST",
+        "/v1/reports",
+        "reports_create",
+        "user",
+        "Report a prompt, a comment or a user to the moderators (one open per target)",
+        ("table:get", "table:batch-get", "table:put", "table:update", "table:query"),
+        max_body_bytes=4096,
+        tag="admin",
+        rate_limit="report",
+    ),
+    Route(
+        "GET",
+        "/v1/users/me/reports",
+        "reports_mine",
+        "user",
+        "Your reports and what came of each, newest first",
+        ("index:GSI2", "secret:read"),
+        tag="admin",
+    ),
+    Route(
+        "GET",
+        "/v1/moderation/reports",
+        "moderation_reports",
+        "user",
+        "The moderation queue: open reports oldest first, or resolved ones (moderators)",
+        ("index:GSI1", "secret:read"),
+        tag="admin",
+        scope="session",
+    ),
+    Route(
+        "POST",
+        "/v1/moderation/reports/{id}/resolve",
+        "moderation_resolve",
+        "user",
+        "Resolve a report with an action applied to its target (moderators)",
+        (
+            "table:get",
+            "table:batch-get",
+            "table:query",
+            "index:GSI1",
+            "table:put",
+            "table:update",
+            "table:delete",
+            "table:batch-write",
+        ),
+        max_body_bytes=4096,
+        tag="admin",
+        scope="session",
+    ),
+    Route(
+        "GET",
+        "/v1/moderation/actions",
+        "moderation_actions",
+        "user",
+        "What moderators did: who, what, when and why, newest first (moderators)",
+        ("index:GSI2", "secret:read"),
+        tag="admin",
+        scope="session",
+    ),
+)
+
+
+# webhooks (issue 13, docs/webhooks.md): a person's endpoints for events on their prompts
+ROUTES += (
+    Route(
+        "POST",
+        "/v1/webhooks",
+        "webhooks_create",
+        "user",
+        "Register a webhook (https, a public host): the signing secret is shown once",
+        ("table:query", "table:put", "secret:read"),
+        Throttle(10, 20),
+        4096,
+        "webhooks",
+        rate_limit="webhook",
+    ),
+    Route(
+        "GET",
+        "/v1/webhooks",
+        "webhooks_list",
+        "user",
+        "The signed-in user's webhooks, newest first",
+        ("table:query", "secret:read"),
+        tag="webhooks",
+    ),
+    Route(
+        "DELETE",
+        "/v1/webhooks/{id}",
+        "webhooks_delete",
+        "user",
+        "Delete a webhook: nothing more is delivered to it",
+        ("table:delete",),
+        tag="webhooks",
+    ),
+    Route(
+        "POST",
+        "/v1/webhooks/{id}/test",
+        "webhooks_test",
+        "user",
+        "Send a signed webhook.test ping now and answer what the receiver did",
+        ("table:get", "table:put", "secret:read"),
+        Throttle(10, 20),
+        1024,
+        "webhooks",
+        rate_limit="webhook",
+    ),
+    Route(
+        "GET",
+        "/v1/webhooks/{id}/deliveries",
+        "webhooks_deliveries",
+        "user",
+        "A webhook's deliveries, newest first: status, attempts, last answer, next attempt",
+        ("table:get", "index:GSI1", "secret:read"),
+        tag="webhooks",
+    ),
+    Route(
+        "POST",
+        "/v1/webhooks/{id}/rotate-secret",
+        "webhooks_rotate_secret",
+        "user",
+        "A new signing secret (shown once); the old one keeps signing beside it for 24 h",
+        ("table:get", "table:update", "secret:read"),
+        max_body_bytes=1024,
+        tag="webhooks",
+    ),
+)
+
+
+# collections (issue 12, docs/community.md): a person's ordered lists of prompts, public or
+# private; entries live in their prompts' partitions, ordered by gap ranks (decisions 67, 68)
+ROUTES += (
+    Route(
+        "POST",
+        "/v1/collections",
+        "collections_create",
+        "user",
+        "Create a collection of prompts, public or private (at most 100 per person)",
+        ("table:put", "index:GSI1"),
+        max_body_bytes=4096,
+        tag="community",
+    ),
+    Route(
+        "GET",
+        "/v1/collections/{id}",
+        "collections_get",
+        "optional",
+        "A collection and a page of its prompts in order, only those the caller may see",
+        ("table:get", "table:batch-get", "index:GSI1", "secret:read"),
+        tag="community",
+    ),
+    Route(
+        "PATCH",
+        "/v1/collections/{id}",
+        "collections_update",
+        "user",
+        "Rename, describe or change the visibility of a collection (owner)",
+        ("table:update",),
+        max_body_bytes=4096,
+        tag="community",
+    ),
+    Route(
+        "DELETE",
+        "/v1/collections/{id}",
+        "collections_delete",
+        "user",
+        "Delete a collection (owner; moderators: a public one); its prompts stay",
+        ("table:get", "table:delete", "table:batch-write", "index:GSI1"),
+        tag="community",
+    ),
+    Route(
+        "PUT",
+        "/v1/collections/{id}/prompts/{promptId}",
+        "collections_put_prompt",
+        "user",
+        "Add a prompt one can see to one's collection, or move it (idempotent)",
+        ("table:get", "table:put", "table:check", "index:GSI1"),
+        max_body_bytes=1024,
+        tag="community",
+    ),
+    Route(
+        "DELETE",
+        "/v1/collections/{id}/prompts/{promptId}",
+        "collections_remove_prompt",
+        "user",
+        "Take a prompt out of one's collection",
+        ("table:get", "table:delete"),
+        tag="community",
+    ),
+    Route(
+        "GET",
+        "/v1/users/me/collections",
+        "users_me_collections",
+        "user",
+        "The signed-in user's collections, public and private, newest first",
+        ("index:GSI1", "secret:read"),
+        tag="community",
+    ),
+    Route(
+        "GET",
+        "/v1/users/{username}/collections",
+        "users_collections",
+        "public",
+        "A user's public collections, newest first",
+        ("table:get", "index:GSI2", "secret:read"),
+        tag="community",
+    ),
+)
+
+# comments (issue 12, docs/community.md): threads on the prompts one can see, one level of
+# replies, likes counted from the stream; new comments and edits count against "comment"
+_COMMENT_BODY = 32 * 1024  # 5,000 characters of up to 4 bytes each, JSON-escaped
+ROUTES += (
+    Route(
+        "POST",
+        "/v1/prompts/{id}/comments",
+        "comments_create",
+        "user",
+        "Comment on a prompt one can see, or reply to a comment (markdown as text)",
+        ("table:get", "table:batch-get", "table:put"),
+        Throttle(10, 20),
+        _COMMENT_BODY,
+        "community",
+        rate_limit="comment",
+    ),
+    Route(
+        "GET",
+        "/v1/prompts/{id}/comments",
+        "comments_list",
+        "optional",
+        "A prompt's top-level comments: oldest first, or most liked first with sort=top",
+        ("table:get", "index:GSI1", "index:GSI4", "secret:read"),
+        tag="community",
+    ),
+    Route(
+        "GET",
+        "/v1/comments/{id}/replies",
+        "comments_replies",
+        "optional",
+        "The replies to a comment, oldest first",
+        ("table:batch-get", "index:GSI1", "secret:read"),
+        tag="community",
+    ),
+    Route(
+        "PATCH",
+        "/v1/comments/{id}",
+        "comments_update",
+        "user",
+        "Edit one's own comment (marks editedAt)",
+        ("table:batch-get", "table:update", "table:put"),
+        Throttle(10, 20),
+        _COMMENT_BODY,
+        "community",
+        rate_limit="comment",
+    ),
+    Route(
+        "DELETE",
+        "/v1/comments/{id}",
+        "comments_delete",
+        "user",
+        "Delete a comment (its author, the prompt's owner, a moderator); one with replies "
+        "stays as a tombstone",
+        (
+            "table:batch-get",
+            "table:query",
+            "index:GSI1",
+            "table:update",
+            "table:delete",
+            "table:batch-write",
+        ),
+        tag="community",
+    ),
+    Route(
+        "PUT",
+        "/v1/comments/{id}/like",
+        "comments_like",
+        "user",
+        "Like a comment (idempotent)",
+        ("table:batch-get", "table:put"),
+        max_body_bytes=1024,
+        tag="community",
+    ),
+    Route(
+        "DELETE",
+        "/v1/comments/{id}/like",
+        "comments_unlike",
+        "user",
+        "Withdraw one's like of a comment (idempotent)",
+        ("table:delete",),
+        tag="community",
     ),
 )
 
@@ -743,9 +1153,16 @@ StreamRecords = Literal["counted-items", "prompt-heads", "event-sources"]
 # event source mapping hands the queue's messages to it (partial batch failures);
 # ``schedule``: EventBridge Scheduler invokes it with ``{"period": <name>}`` for each of its
 # ``schedules``; ``email:feedback``: SES bounce and complaint notifications (configuration
-# set -> SNS topic -> the function).
+# set -> SNS topic -> the function); ``uploads:queue``: the stage's imports bucket sends its
+# ObjectCreated events under imports/ to the function's own SQS queue (with a DLQ), one file
+# per invocation (docs/imports.md).
 TriggerSource = Literal[
-    "cognito:pre-sign-up", "dynamodb:stream", "events:queue", "schedule", "email:feedback"
+    "cognito:pre-sign-up",
+    "dynamodb:stream",
+    "events:queue",
+    "schedule",
+    "email:feedback",
+    "uploads:queue",
 ]
 
 
@@ -814,7 +1231,23 @@ TRIGGERS: tuple[Trigger, ...] = (
             "email:send",
         ),
         batch_size=10,
-        events=("prompt.rated", "prompt.bookmarked", "prompt.forked", "user.followed"),
+        events=(
+            "prompt.rated",
+            "prompt.bookmarked",
+            "prompt.forked",
+            "user.followed",
+            "comment.created",
+            "comment.replied",
+            "user.mentioned",
+        ),
+    ),
+    Trigger(
+        "webhooks_deliver",
+        "events:queue",
+        "Signed webhook deliveries of prompt events, retried with backoff for 24 hours",
+        ("table:get", "table:query", "table:put", "table:update", "secret:read", "queue:send-own"),
+        batch_size=1,  # one message is at most one HTTP attempt (5 s): within the timeout
+        events=("prompt.version.created", "prompt.label.moved", "prompt.deleted"),
     ),
     Trigger(
         "email_digest",
@@ -828,6 +1261,21 @@ TRIGGERS: tuple[Trigger, ...] = (
         "email:feedback",
         "Suppress the addresses SES reports as bounced or complaining",
         ("table:get", "table:update"),
+    ),
+    # the imports bucket's uploads (docs/imports.md)
+    Trigger(
+        "imports_process",
+        "uploads:queue",
+        "Import an uploaded file's rows as prompts, exactly once, within the daily quota",
+        (
+            "table:get",
+            "table:batch-get",
+            "table:put",
+            "table:update",
+            "table:batch-write",
+            "uploads:get",
+        ),
+        batch_size=1,
     ),
 )
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,15 +108,27 @@ class Account:
         return {"Authorization": f"Bearer {self.access_token}"}
 
 
+def _patiently(send: Callable[[], httpx.Response], attempts: int = 4) -> httpx.Response:
+    """The local stage limits sign-ups and logins per client address (30 a minute, as a
+    deployed stage does): the e2e suite signs many people up from 127.0.0.1, so a 429 waits
+    its Retry-After (the limit is real and tested elsewhere) and tries again."""
+    for _ in range(attempts - 1):
+        reply = send()
+        if reply.status_code != 429:
+            return reply
+        time.sleep(min(65, int(reply.headers.get("retry-after", "5")) + 1))
+    return send()
+
+
 def new_account(http: httpx.Client) -> Account:
     """Sign up (auto-confirmed locally) and log in, exactly as the README does."""
     suffix = uuid.uuid4().hex[:10]
     email, username, password = f"Ada.{suffix}@Example.com", f"ada_{suffix}", "Correct-Horse-9"
-    signed_up = http.post(
-        "/v1/auth/signup", json={"email": email, "password": password, "username": username}
-    )
+    body = {"email": email, "password": password, "username": username}
+    signed_up = _patiently(lambda: http.post("/v1/auth/signup", json=body))
     assert signed_up.status_code == 201, signed_up.text
-    login = http.post("/v1/auth/login", json={"email": email, "password": password})
+    credentials = {"email": email, "password": password}
+    login = _patiently(lambda: http.post("/v1/auth/login", json=credentials))
     assert login.status_code == 200, login.text
     return Account(email, username, password, login.json()["data"]["accessToken"])
 

@@ -123,3 +123,21 @@ def test_reference_data_is_public(http: httpx.Client):
     assert categories.status_code == 200, categories.text
     assert models.status_code == 200, models.text
     assert {"slug", "name"} <= categories.json()["data"][0].keys()
+
+
+def test_a_share_link_reads_a_private_prompt_over_http_until_its_views_are_spent(
+    http: httpx.Client, owner: Account
+):
+    prompt = _create(http, owner, visibility="private").json()["data"]
+    made = http.post(f"/v1/prompts/{prompt['id']}/shares", json={"maxViews": 1}, headers=owner.auth)
+    assert made.status_code == 201, made.text
+    url = made.json()["data"]["url"]
+
+    first = httpx.get(url)  # the link as given: the runtime's own public URL
+    second = httpx.get(url)
+
+    assert url.startswith(str(http.base_url).rstrip("/"))
+    assert first.status_code == 200, first.text
+    assert first.json()["data"]["id"] == prompt["id"]
+    assert second.status_code == 410
+    assert http.get(f"/v1/prompts/{prompt['id']}").status_code == 404

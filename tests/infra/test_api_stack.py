@@ -28,6 +28,7 @@ ALLOWED_ACTIONS = {
     "index:GSI1": {"dynamodb:Query"},
     "index:GSI2": {"dynamodb:Query"},
     "index:GSI3": {"dynamodb:Query"},
+    "index:GSI4": {"dynamodb:Query"},
     "secret:read": {"secretsmanager:GetSecretValue"},
     "cognito:client": set(),
     "cognito:admin-confirm": {"cognito-idp:AdminConfirmSignUp"},
@@ -38,6 +39,8 @@ ALLOWED_ACTIONS = {
     },
     "cognito:admin-delete": {"cognito-idp:AdminDeleteUser"},
     "search:read": {"es:ESHttpPost"},
+    "uploads:put": {"s3:PutObject"},  # the imports bucket (infra/access.py UPLOADS)
+    "uploads:get": {"s3:GetObject"},
 }
 # The rate limiter (a counter's UpdateItem, read back when refused, replaced when expired) and
 # the credential check (the profile or the key, and the key's last use) every request shares:

@@ -77,7 +77,7 @@ def sign_up_as(username: str, email: str) -> object:
 
 def busy_user() -> tuple[User, User, dict]:
     """A user with keys, prompts (public, private, edited), follows both ways, a bookmark, a
-    rating, a moderation action, a profile and rate counters."""
+    rating, a collection, a moderation action, a profile and rate counters."""
     friend = sign_up()
     user = with_role("moderator")
     public = create_prompt(user)
@@ -96,6 +96,13 @@ def busy_user() -> tuple[User, User, dict]:
     assert archived.status == 201, archived.body
     call("PUT", f"/v1/prompts/{theirs['id']}/bookmark", token=user.token)
     call("PUT", f"/v1/prompts/{theirs['id']}/rating", {"score": 4}, token=user.token)
+    shelf = call(
+        "POST", "/v1/collections", {"name": "Shelf", "visibility": "public"}, token=user.token
+    )
+    assert shelf.status == 201, shelf.body
+    for collected in (theirs, public):  # a collection of others' and of one's own prompts
+        path = f"/v1/collections/{shelf.data['id']}/prompts/{collected['id']}"
+        assert call("PUT", path, {}, token=user.token).status == 200
     # engagement received: a rating and a fork on the public prompt (reputation, GSI3)
     call("PUT", f"/v1/prompts/{public['id']}/rating", {"score": 5}, token=friend.token)
     assert call("POST", f"/v1/prompts/{public['id']}/fork", token=friend.token).status == 201
@@ -236,3 +243,35 @@ def test_finding_7_a_deleted_accounts_slugs_stay_gone_and_name_no_one():
         assert (reply.status, reply.error["code"]) == (410, "GONE"), reply.body
         assert set(slug_guard(prompt["slug"]) or {}) == {"PK", "SK", "type", "deletedAt"}
     assert personal_traces(user) == []
+
+
+def test_deletion_takes_a_commenters_comments_likes_and_mentions():
+    """Comments (issue 12): a comment with replies stays as a tombstone (no author, body or
+    mentions), the rest goes; likes go; the name leaves the comments that mention it."""
+    user, friend = sign_up(), sign_up()
+    theirs = create_prompt(friend)
+    path = f"/v1/prompts/{theirs['id']}/comments"
+    top = call("POST", path, {"body": f"Nice @{friend.username}"}, token=user.token).data
+    answer = {"body": f"Thanks @{user.username}", "parentId": top["id"]}
+    assert call("POST", path, answer, token=friend.token).status == 201
+    friends = call("POST", path, {"body": "Mine"}, token=friend.token).data
+    reply = {"body": "A reply", "parentId": friends["id"]}
+    assert call("POST", path, reply, token=user.token).status == 201
+    assert call("PUT", f"/v1/comments/{friends['id']}/like", token=user.token).status == 200
+    drain()
+    assert traces_of(user)
+
+    reply = call("DELETE", "/v1/users/me", {"password": PASSWORD}, token=user.token)
+    drain()
+
+    assert reply.status == 204, reply.body
+    assert personal_traces(user) == []
+    shown = call("GET", path).data
+    assert [(c["author"], c["body"], c["deleted"]) for c in shown] == [
+        (None, None, True),
+        ({"id": friend.id, "username": friend.username}, "Mine", False),
+    ]
+    assert (shown[1]["likes"], shown[1]["replyCount"]) == (0, 0)
+    [kept] = call("GET", f"/v1/comments/{top['id']}/replies").data
+    assert kept["mentions"] == []  # the deleted person's name left it; the text is friend's
+    assert kept["body"] == f"Thanks @{user.username}"

@@ -167,7 +167,10 @@ def test_categories_are_reference_data_with_their_fields():
     assert reply.data
     slugs = {c["slug"] for c in reply.data}
     for category in reply.data:
-        assert set(category) == {"slug", "name", "description", "icon", "color", "parent"}
+        assert set(category) == {
+            "slug", "name", "description", "icon", "color", "parent", "promptCount"
+        }  # fmt: skip
+        assert isinstance(category["promptCount"], int)
         assert category["parent"] is None or category["parent"] in slugs
     assert len(slugs) == len(reply.data)
 

@@ -197,6 +197,19 @@ def _verify_email(world: World, kind: str) -> Req:
     return Req("POST", "/v1/users/me/email/verify", {"code": code}, token=someone.token)
 
 
+IMPORT_FILE = "# Matrix import\n\nSummarise the notes about {{topic}} in three points.\n"
+
+
+def _owners_import(tail: str) -> Build:
+    def build(world: World, kind: str) -> Req:
+        body = {"format": "markdown", "content": IMPORT_FILE}
+        started = call("POST", "/v1/imports", body, token=world.owner.token)
+        assert started.status == 201, started.body
+        return Req("GET", f"/v1/imports/{started.data['id']}{tail}")
+
+    return build
+
+
 def _follow(method: str) -> Build:
     def build(world: World, kind: str) -> Req:
         return Req(method, f"/v1/users/{world.owner.username}/follow")
@@ -266,9 +279,67 @@ def _labelled_delete(world: World, kind: str) -> Req:
     return Req("DELETE", path)
 
 
+def _new_share(world: World) -> dict[str, Any]:
+    """A share link to the owner's private prompt, minted by the owner."""
+    made = call("POST", f"/v1/prompts/{world.private['id']}/shares", {}, token=world.owner.token)
+    assert made.status == 201, made.body
+    return made.data
+
+
+def _share_revoke(world: World, kind: str) -> Req:
+    share = _new_share(world)
+    return Req("DELETE", f"/v1/prompts/{world.private['id']}/shares/{share['id']}")
+
+
+def _shared_read(world: World, kind: str) -> Req:
+    return Req("GET", f"/v1/shared/{_new_share(world)['token']}")
+
+
+def _report(world: World, kind: str) -> Req:
+    """A report of a fresh public prompt of the owner's (three reports would hide a shared
+    one)."""
+    prompt = fresh_public(world, kind)
+    body = {"targetType": "prompt", "targetId": prompt["id"], "reason": "spam"}
+    return Req("POST", "/v1/reports", body)
+
+
+def _resolve(world: World, kind: str) -> Req:
+    """An open report (by a fresh person, of a fresh public prompt) for someone to resolve."""
+    prompt = fresh_public(world, kind)
+    body = {"targetType": "prompt", "targetId": prompt["id"], "reason": "spam"}
+    filed = call("POST", "/v1/reports", body, token=sign_up().token)
+    assert filed.status == 201, filed.body
+    path = f"/v1/moderation/reports/{filed.data['id']}/resolve"
+    return Req("POST", path, {"action": "dismiss", "note": "Reviewed: fine"})
+
+
 def _plain(method: str, path: str, **extra: Any) -> Build:
     def build(world: World, kind: str) -> Req:
         return Req(method, path.format(username=world.owner.username), **extra)
+
+    return build
+
+
+def _new_collection(world: World, visibility: str = "private") -> dict[str, Any]:
+    """A collection of the owner's, holding the owner's public prompt."""
+    body = {"name": "Matrix shelf", "visibility": visibility}
+    made = call("POST", "/v1/collections", body, token=world.owner.token)
+    assert made.status == 201, made.body
+    path = f"/v1/collections/{made.data['id']}/prompts/{world.public['id']}"
+    assert call("PUT", path, {}, token=world.owner.token).status == 200
+    return made.data
+
+
+def _on_collection(
+    method: str, suffix: str = "", visibility: str = "private", **extra: Any
+) -> Build:
+    """A request on a fresh collection of the owner's (``suffix``: after its path, with
+    ``{prompt}`` the owner's public prompt, which the collection holds)."""
+
+    def build(world: World, kind: str) -> Req:
+        collection = _new_collection(world, visibility)
+        tail = suffix.format(prompt=world.public["id"])
+        return Req(method, f"/v1/collections/{collection['id']}{tail}", **extra)
 
     return build
 
@@ -297,6 +368,38 @@ def _login(world: World, kind: str) -> Req:
 def _refresh(world: World, kind: str) -> Req:
     login = call("POST", "/v1/auth/login", {"email": world.other.email, "password": PASSWORD})
     return Req("POST", "/v1/auth/refresh", {"refreshToken": login.data["refreshToken"]})
+
+
+HOOK = {"url": "http://127.0.0.1:9/matrix", "events": ["prompt.deleted"]}  # nobody listens
+_hooks: dict[str, str] = {}  # owner id -> the webhook the matrix's requests are about
+
+
+def _owners_hook(world: World) -> str:
+    """The owner's webhook (one, made once): what the webhook routes are asked about."""
+    if world.owner.id not in _hooks:
+        made = call("POST", "/v1/webhooks", HOOK, token=world.owner.token)
+        assert made.status == 201, made.body
+        _hooks[world.owner.id] = made.data["id"]
+    return _hooks[world.owner.id]
+
+
+def _on_hook(method: str, tail: str = "") -> Build:
+    def build(world: World, kind: str) -> Req:
+        return Req(method, f"/v1/webhooks/{_owners_hook(world)}{tail}")
+
+    return build
+
+
+def _fresh_hook_delete(world: World, kind: str) -> Req:
+    """A fresh webhook of the owner's to delete; the ones earlier kinds left go first (a
+    person has at most ten)."""
+    keep = _owners_hook(world)
+    for hook in call("GET", "/v1/webhooks", token=world.owner.token, query={"limit": "50"}).data:
+        if hook["id"] != keep:
+            call("DELETE", f"/v1/webhooks/{hook['id']}", token=world.owner.token)
+    made = call("POST", "/v1/webhooks", HOOK, token=world.owner.token)
+    assert made.status == 201, made.body
+    return Req("DELETE", f"/v1/webhooks/{made.data['id']}")
 
 
 # route key -> (how to ask, what each kind of caller gets)
@@ -365,8 +468,21 @@ EXPECTED: dict[str, tuple[Build, dict[str, int]]] = {
         ),
         private_read(),
     ),
+    "POST /v1/prompts/{id}/shares": (
+        _on("/v1/prompts/{id}/shares", method="POST", body={"maxViews": 3}),
+        owner_write(201),
+    ),
+    "GET /v1/prompts/{id}/shares": (
+        _on("/v1/prompts/{id}/shares", method="GET"),
+        rule(200, other=404, read_key=200),
+    ),
+    "DELETE /v1/prompts/{id}/shares/{shareId}": (_share_revoke, owner_write(204)),
+    # public: anyone holding the token reads the private prompt; no credential is read
+    "GET /v1/shared/{token}": (_shared_read, everyone(200)),
     "GET /v1/categories": (_plain("GET", "/v1/categories"), everyone(200)),
     "GET /v1/models": (_plain("GET", "/v1/models"), everyone(200)),
+    "GET /v1/tags": (_plain("GET", "/v1/tags", query={"prefix": "m"}), everyone(200)),
+    "GET /v1/tags/popular": (_plain("GET", "/v1/tags/popular"), everyone(200)),
     # engagement: on the owner's public prompt (anyone may engage), bookmarks are personal
     "PUT /v1/prompts/{id}/rating": (
         _on("/v1/prompts/{id}/rating", "public", method="PUT", body={"score": 4}),
@@ -477,6 +593,32 @@ EXPECTED: dict[str, tuple[Build, dict[str, int]]] = {
     ),
     "GET /v1/email/unsubscribe": (_unsubscribe("GET"), everyone(200)),
     "POST /v1/email/unsubscribe": (_unsubscribe("POST"), everyone(200)),
+    # export: one's own prompts, for a person or a read key
+    "GET /v1/users/me/export": (
+        _plain("GET", "/v1/users/me/export", query={"format": "csv"}),
+        rule(200, read_key=200),
+    ),
+    # imports: started with a write key or a token; seen by their importer alone (404 to
+    # everyone else, moderators included: the file is private)
+    "POST /v1/imports": (
+        _plain("POST", "/v1/imports", body={"format": "markdown", "content": IMPORT_FILE}),
+        rule(201),
+    ),
+    "GET /v1/imports/{id}": (_owners_import(""), rule(200, other=404, read_key=200)),
+    "GET /v1/imports/{id}/rows": (_owners_import("/rows"), rule(200, other=404, read_key=200)),
+    # webhooks (issue 13): one's own; another person's webhook id is 404, never 403
+    "POST /v1/webhooks": (_plain("POST", "/v1/webhooks", body=HOOK), rule(201)),
+    "GET /v1/webhooks": (_plain("GET", "/v1/webhooks"), rule(200, read_key=200)),
+    "DELETE /v1/webhooks/{id}": (_fresh_hook_delete, owner_write(204)),
+    "POST /v1/webhooks/{id}/test": (_on_hook("POST", "/test"), owner_write(200)),
+    "GET /v1/webhooks/{id}/deliveries": (
+        _on_hook("GET", "/deliveries"),
+        rule(200, other=404, read_key=200),
+    ),
+    "POST /v1/webhooks/{id}/rotate-secret": (
+        _on_hook("POST", "/rotate-secret"),
+        owner_write(200),
+    ),
     # roles and moderation: function-level, so a refused person gets 403 (they are known)
     "PUT /v1/admin/users/{username}/role": (
         _role,
@@ -490,7 +632,95 @@ EXPECTED: dict[str, tuple[Build, dict[str, int]]] = {
         _restore,
         rule(403, moderator=201, write_key=403),
     ),
+    # reports (issue 12): anyone signed in reports what they see and do not own (the owner and
+    # their keys: 422); the queue, resolution and log are moderators' (session scope)
+    "POST /v1/reports": (_report, rule(422, other=201, read_key=403)),
+    "GET /v1/users/me/reports": (_plain("GET", "/v1/users/me/reports"), rule(200, read_key=200)),
+    "GET /v1/moderation/reports": (
+        _plain("GET", "/v1/moderation/reports"),
+        rule(403, moderator=200, write_key=403),
+    ),
+    "POST /v1/moderation/reports/{id}/resolve": (
+        _resolve,
+        rule(403, moderator=200, write_key=403),
+    ),
+    "GET /v1/moderation/actions": (
+        _plain("GET", "/v1/moderation/actions"),
+        rule(403, moderator=200, write_key=403),
+    ),
+    # collections (issue 12): anyone signed in makes their own; a private one is its owner's
+    # alone (moderators too get 404); only the owner edits and fills it; a moderator may
+    # delete a public one (its name and description are all it publishes)
+    "POST /v1/collections": (
+        _plain("POST", "/v1/collections", body={"name": "Matrix shelf"}),
+        rule(201),
+    ),
+    "GET /v1/collections/{id}": (_on_collection("GET"), private_read()),
+    "PATCH /v1/collections/{id}": (
+        _on_collection("PATCH", body={"name": "Renamed by the matrix"}),
+        owner_write(200),
+    ),
+    "DELETE /v1/collections/{id}": (
+        _on_collection("DELETE", visibility="public"),
+        rule(204, other=404, moderator=204),
+    ),
+    "PUT /v1/collections/{id}/prompts/{promptId}": (
+        _on_collection("PUT", "/prompts/{prompt}", body={"position": 1}),
+        owner_write(200),
+    ),
+    "DELETE /v1/collections/{id}/prompts/{promptId}": (
+        _on_collection("DELETE", "/prompts/{prompt}"),
+        owner_write(204),
+    ),
+    "GET /v1/users/me/collections": (
+        _plain("GET", "/v1/users/me/collections"),
+        rule(200, read_key=200),
+    ),
+    "GET /v1/users/{username}/collections": (
+        _plain("GET", "/v1/users/{username}/collections"),
+        everyone(200),
+    ),
 }
+
+
+# --- comments (issue 12): on the owner's private prompt, so others learn nothing of it --------
+
+
+def _owners_comment(world: World) -> dict[str, Any]:
+    path = f"/v1/prompts/{world.private['id']}/comments"
+    made = call("POST", path, {"body": "A matrix comment"}, token=world.owner.token)
+    assert made.status == 201, made.body
+    return made.data
+
+
+def _on_comment(method: str, suffix: str = "", **extra: Any) -> Build:
+    def build(world: World, kind: str) -> Req:
+        return Req(method, f"/v1/comments/{_owners_comment(world)['id']}{suffix}", **extra)
+
+    return build
+
+
+EXPECTED.update(
+    {
+        "POST /v1/prompts/{id}/comments": (
+            _on("/v1/prompts/{id}/comments", method="POST", body={"body": "Hello @nobody"}),
+            owner_write(201),
+        ),
+        "GET /v1/prompts/{id}/comments": (
+            _on("/v1/prompts/{id}/comments", method="GET"),
+            private_read(),
+        ),
+        "GET /v1/comments/{id}/replies": (_on_comment("GET", "/replies"), private_read()),
+        "PATCH /v1/comments/{id}": (
+            _on_comment("PATCH", body={"body": "Edited"}),
+            owner_write(200),
+        ),
+        "DELETE /v1/comments/{id}": (_on_comment("DELETE"), owner_write(204)),
+        "PUT /v1/comments/{id}/like": (_on_comment("PUT", "/like"), owner_write(200)),
+        # withdrawing one's like reads nothing of the prompt: anyone's is a no-op for others
+        "DELETE /v1/comments/{id}/like": (_on_comment("DELETE", "/like"), rule(204)),
+    }
+)
 
 CASES = [
     (route.route_key, kind) for route in ROUTES for kind in KINDS if route.route_key in EXPECTED

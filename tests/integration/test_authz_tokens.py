@@ -121,7 +121,13 @@ def test_a_token_forged_with_the_pool_key_and_genuine_claims_is_accepted(user):
 
 def _request(route_key: str, user: User, prompt: dict[str, Any]) -> dict[str, Any]:
     path = route_key.split(" ", 1)[1].format(
-        id=prompt["id"], n="1", username=user.username, label="production"
+        id=prompt["id"],
+        n="1",
+        username=user.username,
+        label="production",
+        promptId=prompt["id"],
+        shareId="sh_" + "0" * 32,
+        token="pvs_" + "0" * 107,
     )
     request: dict[str, Any] = {"method": route_key.split(" ")[0], "path": path}
     if route_key == "POST /v1/prompts":

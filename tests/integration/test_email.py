@@ -145,6 +145,10 @@ def test_a_person_who_never_chose_has_the_issues_defaults():
         "prompt.bookmarked": Preference(in_app=True, email="daily"),
         "prompt.forked": Preference(in_app=True, email="instant"),
         "user.followed": Preference(in_app=True, email="instant"),
+        # comments (issue 12)
+        "comment.created": Preference(in_app=True, email="instant"),
+        "comment.replied": Preference(in_app=True, email="instant"),
+        "user.mentioned": Preference(in_app=True, email="instant"),
     }
     assert chosen.of("prompt.version.created") == Preference(in_app=False, email="off")
 
@@ -248,6 +252,9 @@ def test_unsubscribing_from_a_digest_turns_off_every_type_of_that_period():
         "prompt.bookmarked": "off",
         "prompt.forked": "weekly",
         "user.followed": "instant",
+        "comment.created": "instant",
+        "comment.replied": "instant",
+        "user.mentioned": "instant",
     }
     assert preferences.unsubscribe(user.id, "digest:weekly", 0) is True
     assert preferences.load(user.id).of("prompt.forked").email == "off"
@@ -328,6 +335,9 @@ def test_the_preferences_endpoint_answers_every_type_with_the_defaults():
             "prompt.bookmarked": {"inApp": True, "email": "daily"},
             "prompt.forked": {"inApp": True, "email": "instant"},
             "user.followed": {"inApp": True, "email": "instant"},
+            "comment.created": {"inApp": True, "email": "instant"},
+            "comment.replied": {"inApp": True, "email": "instant"},
+            "user.mentioned": {"inApp": True, "email": "instant"},
         }
     }
 
@@ -340,7 +350,7 @@ def test_a_change_over_http_answers_and_keeps_every_type():
 
     assert changed.status == 200, changed.body
     assert changed.data["preferences"]["prompt.rated"] == {"inApp": False, "email": "off"}
-    assert len(changed.data["preferences"]) == 4
+    assert len(changed.data["preferences"]) == 7
     assert call("GET", PREFERENCES, token=user.token).data == changed.data
 
 

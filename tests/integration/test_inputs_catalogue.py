@@ -170,6 +170,17 @@ def _person(kind: str) -> User:
     return _people[kind]
 
 
+IMPORT_FILE = "# Inputs import\n\nSummarise the notes about {{topic}} in three points.\n"
+
+
+def _import_of(owner: User) -> str:
+    """An import the owner started (inline): what its status and rows routes read."""
+    body = {"format": "markdown", "content": IMPORT_FILE}
+    reply = call("POST", "/v1/imports", body, token=owner.token)
+    assert reply.status == 201, reply.body
+    return str(reply.data["id"])
+
+
 def _archived(owner: User) -> str:
     """A prompt of the owner's that a moderator archived: what a restore needs."""
     prompt_id = create_prompt(owner)["id"]
@@ -188,6 +199,26 @@ def _labelled(owner: User) -> str:
     return str(prompt_id)
 
 
+def _share(owner: User) -> dict[str, Any]:
+    """A share link to a new private prompt of the owner's: its prompt id, id and token."""
+    prompt_id = create_prompt(owner, visibility="private")["id"]
+    reply = call("POST", f"/v1/prompts/{prompt_id}/shares", {}, token=owner.token)
+    assert reply.status == 201, reply.body
+    return {"prompt": prompt_id, **reply.data}
+
+
+def _report_body(owner: User) -> dict[str, Any]:
+    """A report of a new public prompt of the owner's (the sender is someone else)."""
+    return {"targetType": "prompt", "targetId": create_prompt(owner)["id"], "reason": "spam"}
+
+
+def _open_report(owner: User) -> str:
+    """The id of an open report of a new public prompt of the owner's."""
+    reply = call("POST", "/v1/reports", _report_body(owner), token=sign_up().token)
+    assert reply.status == 201, reply.body
+    return str(reply.data["id"])
+
+
 def _new_address() -> str:
     return f"n{uuid.uuid4().hex[:12]}@example.org"
 
@@ -196,6 +227,33 @@ def _waiting_for_code() -> tuple[User, str]:
     """A new person who asked to move to a new address, and the code Cognito sent it."""
     person = sign_up()
     return person, ask_email_change(person, _new_address())
+
+
+HOOK_URL = "http://127.0.0.1:9/hooks"  # the test stage's loopback exception; nobody listens
+_hooks: dict[str, str] = {}
+
+
+def _hook(owner: User) -> str:
+    """The owner's webhook (made once: a person has at most ten)."""
+    if owner.id not in _hooks:
+        body = {"url": HOOK_URL, "events": ["prompt.deleted"]}
+        made = send(Request(BY_KEY["POST /v1/webhooks"], body=body, token=owner.token))
+        assert made.status == 201, made.body
+        _hooks[owner.id] = made.data["id"]
+    return _hooks[owner.id]
+
+
+def _fresh_hook(owner: User) -> str:
+    """A webhook of a person of its own, to delete."""
+    someone = sign_up()
+    body = {"url": HOOK_URL, "events": ["prompt.deleted"]}
+    made = send(Request(BY_KEY["POST /v1/webhooks"], body=body, token=someone.token))
+    assert made.status == 201, made.body
+    owner_of[made.data["id"]] = someone.token
+    return str(made.data["id"])
+
+
+owner_of: dict[str, str] = {}
 
 
 def _link_token(owner: User, category: str = "prompt.forked") -> str:
@@ -262,8 +320,20 @@ EXAMPLES: dict[str, Example] = {
     "POST /v1/prompts/{id}/render": lambda r, u: Request(
         r, {"id": create_prompt(u)["id"]}, {"variables": {"topic": "Q3"}, "version": 1}
     ),
+    "POST /v1/prompts/{id}/shares": lambda r, u: Request(
+        r, {"id": create_prompt(u)["id"]}, {"maxViews": 5}, u.token
+    ),
+    "GET /v1/prompts/{id}/shares": lambda r, u: Request(
+        r, {"id": _share(u)["prompt"]}, token=u.token
+    ),
+    "DELETE /v1/prompts/{id}/shares/{shareId}": lambda r, u: Request(
+        r, {"id": (share := _share(u))["prompt"], "shareId": share["id"]}, token=u.token
+    ),
+    "GET /v1/shared/{token}": lambda r, u: Request(r, {"token": _share(u)["token"]}),
     "GET /v1/categories": lambda r, u: Request(r),
     "GET /v1/models": lambda r, u: Request(r),
+    "GET /v1/tags": lambda r, u: Request(r, query={"prefix": "meet"}),
+    "GET /v1/tags/popular": lambda r, u: Request(r, query={"window": "30d", "limit": "5"}),
     # engagement
     "PUT /v1/prompts/{id}/rating": lambda r, u: Request(
         r, {"id": create_prompt(u)["id"]}, {"score": 4}, u.token
@@ -338,6 +408,28 @@ EXAMPLES: dict[str, Example] = {
         headers={"content-type": FORM},
         query={"token": _link_token(u)},
     ),
+    # webhooks (issue 13): each creation by a person of its own (at most ten each)
+    "POST /v1/webhooks": lambda r, u: Request(
+        r,
+        body={"url": HOOK_URL, "events": ["prompt.version.created"], "description": "CI"},
+        token=sign_up().token,
+    ),
+    "GET /v1/webhooks": lambda r, u: Request(r, token=u.token),
+    "DELETE /v1/webhooks/{id}": lambda r, u: Request(
+        r, {"id": (hook := _fresh_hook(u))}, token=owner_of[hook]
+    ),
+    "POST /v1/webhooks/{id}/test": lambda r, u: Request(r, {"id": _hook(u)}, token=u.token),
+    "GET /v1/webhooks/{id}/deliveries": lambda r, u: Request(r, {"id": _hook(u)}, token=u.token),
+    "POST /v1/webhooks/{id}/rotate-secret": lambda r, u: Request(
+        r, {"id": _hook(u)}, token=u.token
+    ),
+    # import and export (issue 13)
+    "GET /v1/users/me/export": lambda r, u: Request(r, token=u.token, query={"format": "yaml"}),
+    "POST /v1/imports": lambda r, u: Request(
+        r, body={"format": "markdown", "content": IMPORT_FILE}, token=u.token
+    ),
+    "GET /v1/imports/{id}": lambda r, u: Request(r, {"id": _import_of(u)}, token=u.token),
+    "GET /v1/imports/{id}/rows": lambda r, u: Request(r, {"id": _import_of(u)}, token=u.token),
     "PUT /v1/admin/users/{username}/role": lambda r, u: Request(
         r, {"username": _person("other").username}, {"role": "user"}, _person("admin").token
     ),
@@ -347,7 +439,99 @@ EXAMPLES: dict[str, Example] = {
     "POST /v1/moderation/prompts/{id}/restore": lambda r, u: Request(
         r, {"id": _archived(u)}, {"reason": "Reviewed"}, _person("moderator").token
     ),
+    "POST /v1/reports": lambda r, u: Request(r, body=_report_body(u), token=sign_up().token),
+    "GET /v1/users/me/reports": lambda r, u: Request(r, token=u.token),
+    "GET /v1/moderation/reports": lambda r, u: Request(r, token=_person("moderator").token),
+    "POST /v1/moderation/reports/{id}/resolve": lambda r, u: Request(
+        r,
+        {"id": _open_report(u)},
+        {"action": "dismiss", "note": "Fine"},
+        _person("moderator").token,
+    ),
+    "GET /v1/moderation/actions": lambda r, u: Request(r, token=_person("moderator").token),
 }
+
+
+# --- comments (issue 12) ----------------------------------------------------------------------
+COMMENT = "POST /v1/prompts/{id}/comments"
+COMMENT_EDIT = "PATCH /v1/comments/{id}"
+
+
+def _comment(owner: User) -> str:
+    """A comment of the owner's on a new public prompt of theirs: its id."""
+    prompt_id = create_prompt(owner)["id"]
+    reply = call("POST", f"/v1/prompts/{prompt_id}/comments", {"body": "Hi"}, token=owner.token)
+    assert reply.status == 201, reply.body
+    return str(reply.data["id"])
+
+
+EXAMPLES.update(
+    {
+        COMMENT: lambda r, u: Request(
+            r, {"id": create_prompt(u)["id"]}, {"body": "Nice, @nobody"}, u.token
+        ),
+        "GET /v1/prompts/{id}/comments": lambda r, u: Request(r, {"id": create_prompt(u)["id"]}),
+        "GET /v1/comments/{id}/replies": lambda r, u: Request(r, {"id": _comment(u)}),
+        COMMENT_EDIT: lambda r, u: Request(r, {"id": _comment(u)}, {"body": "Edited"}, u.token),
+        "DELETE /v1/comments/{id}": lambda r, u: Request(r, {"id": _comment(u)}, token=u.token),
+        "PUT /v1/comments/{id}/like": lambda r, u: Request(r, {"id": _comment(u)}, token=u.token),
+        "DELETE /v1/comments/{id}/like": lambda r, u: Request(
+            r, {"id": _comment(u)}, token=u.token
+        ),
+    }
+)
+
+
+# --- collections (issue 12) -------------------------------------------------------------------
+COLLECTION = "POST /v1/collections"
+COLLECTION_EDIT = "PATCH /v1/collections/{id}"
+COLLECT = "PUT /v1/collections/{id}/prompts/{promptId}"
+
+
+def _collection(owner: User, holding: str | None = None) -> str:
+    """A new private collection of the owner's (holding that prompt, when given): its id."""
+    reply = call("POST", "/v1/collections", {"name": "Inputs shelf"}, token=owner.token)
+    assert reply.status == 201, reply.body
+    collection_id = str(reply.data["id"])
+    if holding is not None:
+        path = f"/v1/collections/{collection_id}/prompts/{holding}"
+        assert call("PUT", path, {}, token=owner.token).status == 200
+    return collection_id
+
+
+def _collected(owner: User) -> dict[str, str]:
+    """The path parameters of a prompt of the owner's in a collection of theirs."""
+    prompt_id = str(create_prompt(owner)["id"])
+    return {"id": _collection(owner, prompt_id), "promptId": prompt_id}
+
+
+EXAMPLES.update(
+    {
+        COLLECTION: lambda r, u: Request(
+            r,
+            body={"name": "Reading list", "description": "Good ones", "visibility": "public"},
+            token=u.token,
+        ),
+        "GET /v1/collections/{id}": lambda r, u: Request(r, {"id": _collection(u)}, token=u.token),
+        COLLECTION_EDIT: lambda r, u: Request(
+            r, {"id": _collection(u)}, {"name": "Renamed"}, u.token
+        ),
+        "DELETE /v1/collections/{id}": lambda r, u: Request(
+            r, {"id": _collection(u)}, token=u.token
+        ),
+        COLLECT: lambda r, u: Request(
+            r,
+            {"id": _collection(u), "promptId": create_prompt(u)["id"]},
+            {"position": 1},
+            u.token,
+        ),
+        "DELETE /v1/collections/{id}/prompts/{promptId}": lambda r, u: Request(
+            r, _collected(u), token=u.token
+        ),
+        "GET /v1/users/me/collections": lambda r, u: Request(r, token=u.token),
+        "GET /v1/users/{username}/collections": lambda r, u: Request(r, {"username": u.username}),
+    }
+)
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -434,6 +618,9 @@ def test_the_body_split_is_what_the_routes_declare():
         "POST /v1/prompts/{id}/copies",
         "PUT /v1/prompts/{id}/bookmark",
         "PUT /v1/users/{username}/follow",
+        "POST /v1/webhooks/{id}/test",
+        "POST /v1/webhooks/{id}/rotate-secret",
+        "PUT /v1/comments/{id}/like",
     } == set(BODILESS_ROUTES)
 
 
@@ -589,6 +776,10 @@ def _send_counting(request: Request) -> tuple[Reply, int]:
     return reply, stored()[0] - before
 
 
+# Bodiless writes whose every answer is new (a ping's delivery id and timing, a new secret).
+FRESH_EVERY_TIME = {"POST /v1/webhooks/{id}/test", "POST /v1/webhooks/{id}/rotate-secret"}
+
+
 @pytest.mark.parametrize("route_key", BODILESS_ROUTES)
 @pytest.mark.parametrize(
     "raw",
@@ -603,7 +794,10 @@ def test_a_body_sent_to_a_bodiless_route_is_ignored(route_key, raw, owner):
     plain, plain_writes = _send_counting(request)
     with_raw, raw_writes = _send_counting(replace(request, raw=raw))
 
-    assert (with_raw.status, with_raw.body) == (plain.status, plain.body)
+    if route_key in FRESH_EVERY_TIME:  # a new delivery id, a new secret: the same shape
+        assert (with_raw.status, set(with_raw.data)) == (plain.status, set(plain.data))
+    else:
+        assert (with_raw.status, with_raw.body) == (plain.status, plain.body)
     assert raw_writes == plain_writes
 
 
@@ -632,10 +826,15 @@ EMAIL_VERIFY = "POST /v1/users/me/email/verify"
 ROLE = "PUT /v1/admin/users/{username}/role"
 ARCHIVE = "POST /v1/moderation/prompts/{id}/archive"
 RESTORE = "POST /v1/moderation/prompts/{id}/restore"
+REPORT = "POST /v1/reports"
+RESOLVE = "POST /v1/moderation/reports/{id}/resolve"
 LABEL = "PUT /v1/prompts/{id}/labels/{label}"
 RENDER = "POST /v1/prompts/{id}/render"
+SHARE = "POST /v1/prompts/{id}/shares"
 MARK_READ = "POST /v1/users/me/notifications/read"
 PREFS = "PUT /v1/users/me/notification-preferences"
+WEBHOOK = "POST /v1/webhooks"
+IMPORT = "POST /v1/imports"
 
 FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     # accounts
@@ -800,6 +999,15 @@ FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     (LABEL, {"version": True}, "version"),
     (LABEL, {"version": None}, "version"),
     (LABEL, {"version": [1]}, "version"),
+    (SHARE, {"maxViews": 0}, "maxViews"),
+    (SHARE, {"maxViews": 1_000_001}, "maxViews"),
+    (SHARE, {"maxViews": "5"}, "maxViews"),
+    (SHARE, {"maxViews": 1.5}, "maxViews"),
+    (SHARE, {"maxViews": True}, "maxViews"),
+    (SHARE, {"expiresAt": "2020-01-01T00:00:00Z"}, "expiresAt"),  # the past
+    (SHARE, {"expiresAt": IN_A_MONTH}, "expiresAt"),  # no time zone
+    (SHARE, {"expiresAt": "tomorrow"}, "expiresAt"),
+    (SHARE, {"expiresAt": f"{date.today() + timedelta(days=400)}T00:00:00Z"}, "expiresAt"),
     (RENDER, {"variables": "topic=x"}, "variables"),
     (RENDER, {"variables": ["Q3"]}, "variables"),
     (RENDER, {"variables": {f"v{i}": 1 for i in range(101)}}, "variables"),
@@ -918,6 +1126,25 @@ FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     (ROLE, {"role": None}, "role"),
     (ROLE, {"role": ["admin"]}, "role"),
     (ROLE, {"role": "admin' OR '1'='1"}, "role"),
+    (REPORT, {"targetType": MISSING}, "targetType"),
+    (REPORT, {"targetType": "comment!"}, "targetType"),
+    (REPORT, {"targetType": "Prompt"}, "targetType"),
+    (REPORT, {"targetId": MISSING}, "targetId"),
+    (REPORT, {"targetId": ""}, "targetId"),
+    (REPORT, {"targetId": "p_x/../y"}, "targetId"),
+    (REPORT, {"targetId": "x" * 81}, "targetId"),
+    (REPORT, {"targetId": 5}, "targetId"),
+    (REPORT, {"reason": MISSING}, "reason"),
+    (REPORT, {"reason": "boring"}, "reason"),
+    (REPORT, {"reason": ["spam"]}, "reason"),
+    (REPORT, {"details": "x" * 2001}, "details"),
+    (REPORT, {"details": 3}, "details"),
+    (RESOLVE, {"action": MISSING}, "action"),
+    (RESOLVE, {"action": "ban"}, "action"),
+    (RESOLVE, {"note": MISSING}, "note"),
+    (RESOLVE, {"note": "ok"}, "note"),
+    (RESOLVE, {"note": "x" * 501}, "note"),
+    (RESOLVE, {"note": "two\nlines"}, "note"),
     (ARCHIVE, {"reason": MISSING}, "reason"),
     (ARCHIVE, {"reason": "ab"}, "reason"),
     (ARCHIVE, {"reason": "x" * 501}, "reason"),
@@ -932,6 +1159,105 @@ FIELD_CASES: list[tuple[str, dict[str, Any], str]] = [
     (RESTORE, {"reason": "Null \x00 byte"}, "reason"),
     (RESTORE, {"reason": 404}, "reason"),
     (RESTORE, {"reason": None}, "reason"),
+    # webhooks: https to a public address only (the test stage also takes 127.0.0.1:<port>)
+    (WEBHOOK, {"url": MISSING}, "url"),
+    (WEBHOOK, {"url": ""}, "url"),
+    (WEBHOOK, {"url": None}, "url"),
+    (WEBHOOK, {"url": 443}, "url"),
+    (WEBHOOK, {"url": "https://example.com/" + "x" * 2048}, "url"),
+    (WEBHOOK, {"url": "ftp://example.com/hooks"}, "url"),
+    (WEBHOOK, {"url": "https://user:pw@example.com/hooks"}, "url"),
+    (WEBHOOK, {"url": "https://example.com@127.0.0.1/hooks"}, "url"),
+    (WEBHOOK, {"url": "https://10.0.0.7/hooks"}, "url"),
+    (WEBHOOK, {"url": "https://2130706433/hooks"}, "url"),
+    (WEBHOOK, {"url": "https://[::ffff:127.0.0.1]/hooks"}, "url"),
+    (WEBHOOK, {"url": "https://169.254.169.254/latest/meta-data"}, "url"),
+    (WEBHOOK, {"url": "https://93.184.216.34:22/hooks"}, "url"),
+    (WEBHOOK, {"url": "http://127.0.0.1/hooks"}, "url"),
+    (WEBHOOK, {"url": "http://localhost:8080/hooks"}, "url"),
+    (WEBHOOK, {"events": MISSING}, "events"),
+    (WEBHOOK, {"events": []}, "events"),
+    (WEBHOOK, {"events": "prompt.deleted"}, "events"),
+    (WEBHOOK, {"events": ["prompt.rated"]}, "events.0"),
+    (WEBHOOK, {"events": ["webhook.test"]}, "events.0"),
+    (WEBHOOK, {"events": ["prompt.deleted", "prompt.deleted"]}, "events"),
+    (WEBHOOK, {"events": [None]}, "events.0"),
+    (WEBHOOK, {"description": "x" * 201}, "description"),
+    (WEBHOOK, {"description": "two\nlines"}, "description"),
+    (WEBHOOK, {"description": "Null \x00 byte"}, "description"),
+    (WEBHOOK, {"description": 7}, "description"),
+    # imports: a known format, and exactly one of content and filename
+    (IMPORT, {"format": MISSING}, "format"),
+    (IMPORT, {"format": "xlsx"}, "format"),
+    (IMPORT, {"format": "CSV"}, "format"),
+    (IMPORT, {"format": None}, "format"),
+    (IMPORT, {"content": MISSING}, "body"),
+    (IMPORT, {"content": ""}, "content"),
+    (IMPORT, {"content": 12}, "content"),
+    (IMPORT, {"content": "x" * 60_001}, "content"),
+    (IMPORT, {"filename": "prompts.csv"}, "body"),
+    (IMPORT, {"content": MISSING, "filename": ""}, "filename"),
+    (IMPORT, {"content": MISSING, "filename": "two\nlines.csv"}, "filename"),
+    (IMPORT, {"content": MISSING, "filename": "x" * 201}, "filename"),
+    (IMPORT, {"content": MISSING, "filename": "Null \x00 byte.csv"}, "filename"),
+    (IMPORT, {"uploadUrl": "https://evil.example/"}, "uploadUrl"),
+]
+FIELD_CASES += [
+    # comments (issue 12): 1-5,000 characters of visible text, a parent of the same prompt
+    (COMMENT, {"body": MISSING}, "body"),
+    (COMMENT, {"body": ""}, "body"),
+    (COMMENT, {"body": "   \n\t "}, "body"),
+    (COMMENT, {"body": "\u200b\u200b"}, "body"),
+    (COMMENT, {"body": "x" * 5_001}, "body"),
+    (COMMENT, {"body": "Bell \x07 rings"}, "body"),
+    (COMMENT, {"body": "Null \x00 byte"}, "body"),
+    (COMMENT, {"body": 42}, "body"),
+    (COMMENT, {"body": None}, "body"),
+    (COMMENT, {"body": ["x"]}, "body"),
+    (COMMENT, {"parentId": "cm_" + "0" * 64}, "parentId"),  # well-formed, names nothing
+    (COMMENT, {"parentId": "<script>"}, "parentId"),
+    (COMMENT, {"parentId": "x" * 81}, "parentId"),
+    (COMMENT, {"parentId": 7}, "parentId"),
+    (COMMENT_EDIT, {"body": MISSING}, "body"),
+    (COMMENT_EDIT, {"body": ""}, "body"),
+    (COMMENT_EDIT, {"body": "x" * 5_001}, "body"),
+    (COMMENT_EDIT, {"body": "Escape \x1b[31m"}, "body"),
+    (COMMENT_EDIT, {"body": 1}, "body"),
+    (UPDATE, {"commentsClosed": "yes"}, "commentsClosed"),
+    (UPDATE, {"commentsClosed": 1}, "commentsClosed"),
+]
+
+FIELD_CASES += [
+    # collections (issue 12): a one-line name of 1-100, a description of at most 1,000, public
+    # or private; a position 1-500
+    (COLLECTION, {"name": MISSING}, "name"),
+    (COLLECTION, {"name": ""}, "name"),
+    (COLLECTION, {"name": "   "}, "name"),
+    (COLLECTION, {"name": "\u200b\u200b"}, "name"),
+    (COLLECTION, {"name": "x" * 101}, "name"),
+    (COLLECTION, {"name": "two\nlines"}, "name"),
+    (COLLECTION, {"name": "\u202eevil"}, "name"),
+    (COLLECTION, {"name": 42}, "name"),
+    (COLLECTION, {"name": None}, "name"),
+    (COLLECTION, {"description": "x" * 1_001}, "description"),
+    (COLLECTION, {"description": "Bell \x07 rings"}, "description"),
+    (COLLECTION, {"description": 5}, "description"),
+    (COLLECTION, {"visibility": "unlisted"}, "visibility"),
+    (COLLECTION, {"visibility": "PUBLIC"}, "visibility"),
+    (COLLECTION, {"visibility": None}, "visibility"),
+    (COLLECTION_EDIT, {"name": MISSING}, "body"),
+    (COLLECTION_EDIT, {"name": None}, "body"),
+    (COLLECTION_EDIT, {"name": ""}, "name"),
+    (COLLECTION_EDIT, {"name": "x" * 101}, "name"),
+    (COLLECTION_EDIT, {"visibility": "secret"}, "visibility"),
+    (COLLECTION_EDIT, {"visibility": None}, "body"),
+    (COLLECTION_EDIT, {"description": "x" * 1_001}, "description"),
+    (COLLECT, {"position": 0}, "position"),
+    (COLLECT, {"position": -1}, "position"),
+    (COLLECT, {"position": 501}, "position"),
+    (COLLECT, {"position": "1"}, "position"),
+    (COLLECT, {"position": 1.5}, "position"),
+    (COLLECT, {"position": True}, "position"),
 ]
 
 
@@ -990,6 +1316,15 @@ def test_values_at_and_inside_the_limits_are_accepted(changes, owner):
 
 # Values at and inside the limits of the other bodies: accepted, and echoed where answered.
 ACCEPTED_CASES: list[tuple[str, dict[str, Any]]] = [
+    (REPORT, {"reason": "other", "details": "x" * 2000}),
+    (REPORT, {"reason": "nsfw", "details": None}),
+    (REPORT, {"reason": "copyright", "details": "Línea uno\n\nLínea dos 🙂"}),
+    (RESOLVE, {"note": "x" * 500}),
+    (RESOLVE, {"action": "hide", "note": "abc"}),
+    (SHARE, {}),
+    (SHARE, {"maxViews": 1}),
+    (SHARE, {"maxViews": 1_000_000, "expiresAt": None}),
+    (SHARE, {"expiresAt": f"{date.today() + timedelta(days=364)}T00:00:00+02:00"}),
     (RATE, {"score": 1}),
     (RATE, {"score": 5}),
     (RATE, {"guestId": "g" * 16}),
@@ -1052,12 +1387,55 @@ ACCEPTED_CASES: list[tuple[str, dict[str, Any]]] = [
     (RENDER, {"variables": {"topic": "x" * 10_000}}),
     (RENDER, {"variables": {"topic": "会議 🚀 <script>alert(1)</script> {{topic}} {% x %}"}}),
     (RENDER, {"variables": {"topic": "'; DROP TABLE prompts; --"}}),
+    (WEBHOOK, {"events": ["prompt.version.created", "prompt.label.moved", "prompt.deleted"]}),
+    (WEBHOOK, {"description": "x" * 200}),
+    (WEBHOOK, {"description": None}),
+    (WEBHOOK, {"description": "Déploiement 🚀 <script>alert(1)</script>"}),
+    (WEBHOOK, {"url": "http://127.0.0.1:65535/" + "x" * 2000}),
+    (IMPORT, {"content": "x"}),
+    (IMPORT, {"content": "x" * 60_000}),
+    (IMPORT, {"format": "prompts-chat-csv", "content": "act,prompt\n"}),
+    (IMPORT, {"format": "langfuse-json", "content": "[]"}),
+    (IMPORT, {"format": "prompt-yml", "content": "会議 🚀 <script>alert(1)</script>"}),
+    (IMPORT, {"content": None, "filename": "x"}),
+    (IMPORT, {"content": None, "filename": "  Prompts 会議 🚀.csv  "}),
+    (IMPORT, {"content": None, "filename": "../../etc/passwd"}),
 ]
-# normalised: sorted, and a datetime in UTC; preferences answer every type, not those sent
-NOT_ECHOED = {"scopes", "expiresAt", "preferences"}
+ACCEPTED_CASES += [
+    (COMMENT, {"body": "x"}),
+    (COMMENT, {"body": "x" * 5_000}),
+    (COMMENT, {"body": "Line one\n\n- a *list*\n\tcode 🙂 会議 <script>alert(1)</script>"}),
+    (COMMENT, {"body": "'; DROP TABLE comments; --", "parentId": None}),
+    (COMMENT_EDIT, {"body": "y"}),
+    (COMMENT_EDIT, {"body": "y" * 5_000}),
+    (COMMENT_EDIT, {"body": "Ünïcödé 🚀 <img src=x onerror=alert(1)>"}),
+]
+ACCEPTED_CASES += [
+    (COLLECTION, {"name": "x"}),
+    (COLLECTION, {"name": "x" * 100, "description": "y" * 1_000}),
+    (COLLECTION, {"name": "  Padded 会議 🚀  ", "description": "Two\nlines"}),
+    (COLLECTION, {"name": "<script>alert(1)</script>", "visibility": "private"}),
+    (COLLECTION, {"description": None, "visibility": "public"}),
+    (COLLECTION_EDIT, {"name": "z"}),
+    (COLLECTION_EDIT, {"name": "z" * 100, "description": "d" * 1_000}),
+    (COLLECTION_EDIT, {"visibility": "public"}),
+    (COLLECTION_EDIT, {"description": None}),
+    (COLLECT, {"position": 1}),
+    (COLLECT, {"position": 500}),
+    (COLLECT, {"position": None}),
+]
+# normalised: sorted, and a datetime in UTC; preferences answer every type, not those sent;
+# a collection's position is where the prompt landed (past the end: last)
+NOT_ECHOED = {"scopes", "expiresAt", "preferences", "position"}
 # Archiving spends its example (the prompt is archived); the others stay valid when they
 # succeed (rating again replaces, a prompt forks any number of times, ...), so they share one.
-SPENT_BY_SUCCESS = {ARCHIVE, RESTORE}
+SPENT_BY_SUCCESS = {
+    ARCHIVE,
+    RESTORE,
+    WEBHOOK,
+    REPORT,
+    RESOLVE,
+}  # a webhook: ten at most; a report: one open per reporter and target; a resolution: once
 
 
 # Body routes whose accepted values are proved elsewhere in this file (the create and username
@@ -1183,7 +1561,12 @@ HOSTILE_VALUES = {
     "n": HOSTILE_NUMBERS,
     "username": HOSTILE_USERNAMES,
     "label": HOSTILE_LABELS,
+    "shareId": [*HOSTILE_IDS, "sh_" + "0" * 32, "sh_" + "0" * 33, "SHARE#x"],
+    # well-formed tokens naming no link, and the id parts of a real one with another secret
+    "token": [*HOSTILE_IDS, "pvs_" + "0" * 64 + "A" * 43, "pvs_" + "0" * 64 + "A" * 44, "pvs_"],
 }
+# a collection's prompt: a well-formed id not in the collection is 404, like a malformed one
+HOSTILE_VALUES["promptId"] = [*HOSTILE_IDS, "p_" + "0" * 33, "COLLECTED#x"]
 
 
 # Idempotent removals that check only the id's shape, never what it names: one can always
@@ -1248,6 +1631,18 @@ LISTINGS = [
     "GET /v1/users/{username}/following",
     "GET /v1/leaderboard",
     "GET /v1/prompts/{id}/labels/{label}/history",
+    "GET /v1/prompts/{id}/shares",
+    "GET /v1/prompts/{id}/comments",
+    "GET /v1/comments/{id}/replies",
+    "GET /v1/tags",
+    "GET /v1/users/me/reports",
+    "GET /v1/moderation/reports",
+    "GET /v1/moderation/actions",
+    "GET /v1/webhooks",
+    "GET /v1/webhooks/{id}/deliveries",
+    "GET /v1/collections/{id}",
+    "GET /v1/users/me/collections",
+    "GET /v1/users/{username}/collections",
 ]
 SEARCH = "GET /v1/search"
 SUGGEST = "GET /v1/search/suggest"
@@ -1258,6 +1653,14 @@ QUERY_CASES: list[tuple[str, dict[str, str], str]] = [
     *[(k, {"limit": v}, "limit") for k in LISTINGS for v in ["0", "101", "-1", "abc", "1.5", ""]],
     *[(k, {"cursor": "x" * 2049}, "cursor") for k in LISTINGS],
     ("GET /v1/prompts", {"category": "Not A Slug"}, "category"),
+    ("GET /v1/tags", {"prefix": "Upper"}, "prefix"),
+    ("GET /v1/tags", {"prefix": "a b"}, "prefix"),
+    ("GET /v1/tags", {"prefix": "TAG#x"}, "prefix"),
+    ("GET /v1/tags", {"prefix": "x" * 31}, "prefix"),
+    ("GET /v1/tags/popular", {"window": "2d"}, "window"),
+    ("GET /v1/tags/popular", {"window": ""}, "window"),
+    ("GET /v1/tags/popular", {"limit": "0"}, "limit"),
+    ("GET /v1/tags/popular", {"limit": "101"}, "limit"),
     ("GET /v1/prompts", {"model": "x" * 65}, "model"),
     ("GET /v1/prompts", {"tag": "<script>"}, "tag"),
     ("GET /v1/prompts", {"tag": "../../etc/passwd"}, "tag"),
@@ -1297,6 +1700,8 @@ QUERY_CASES: list[tuple[str, dict[str, str], str]] = [
     ("GET /v1/prompts/{id}/ratings", {"guestId": "<script>alert(1)</script>"}, "guestId"),
     ("DELETE /v1/prompts/{id}/rating", {"guestId": "g" * 65}, "guestId"),
     ("DELETE /v1/prompts/{id}/rating", {"guestId": "' OR '1'='1' --"}, "guestId"),
+    # an export's format: one of four, spelled as listed
+    *[("GET /v1/users/me/export", {"format": v}, "format") for v in ["xml", "JSON", "", "md"]],
     # an unsubscribe link's token: there, and no longer than any token we make
     *[(k, {"token": v}, "token") for k in UNSUBSCRIBE for v in ["", "x" * 513]],
 ]

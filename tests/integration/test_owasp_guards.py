@@ -29,6 +29,11 @@ OUTBOUND = {"urllib.request", "http.client", "httpx", "requests", "urllib3", "ai
 ALLOWED_OUTBOUND = {
     # the user pool's key set: JWKS_URL is stage configuration, never request data
     "layers/promptvault/identity/tokens.py",
+    # webhooks fetch what a person registered, by design: only https to public addresses,
+    # checked at registration and again after DNS at delivery, connecting to the checked
+    # address (docs/webhooks.md "SSRF rules"; tests/unit/test_webhook_targets.py)
+    "layers/promptvault/webhooks/targets.py",
+    "layers/promptvault/webhooks/sender.py",
 }
 
 

@@ -116,6 +116,23 @@ def test_a_fork_counts_as_prompt_creation(user, seeds):
     assert "prompt-create" in eleventh.body["error"]["message"]
 
 
+def test_comments_and_their_edits_are_limited_to_20_in_10_minutes_per_user(user, seeds):
+    prompt = send("POST", "/v1/prompts", prompt_body(), token=user.token).body["data"]
+    path = f"/v1/prompts/{prompt['id']}/comments"
+    first = send("POST", path, {"body": "One"}, token=user.token)
+    edit = f"/v1/comments/{first.body['data']['id']}"
+    edits = [send("PATCH", edit, {"body": f"v{i}"}, token=user.token) for i in range(9)]
+    more = [send("POST", path, {"body": f"c{i}"}, token=user.token) for i in range(10)]
+
+    twenty_first = send("POST", path, {"body": "Too many"}, token=user.token)
+
+    assert [r.status for r in [first, *more]] == [201] * 11
+    assert [r.status for r in edits] == [200] * 9
+    assert twenty_first.status == 429
+    assert "comment" in twenty_first.body["error"]["message"]
+    assert 1 <= int(twenty_first.headers["Retry-After"]) <= 600 + 60
+
+
 def test_each_identity_has_its_own_budget():
     alice, bob = sign_up(), sign_up()
     with enforced({**GENEROUS, "general": Limit(3, 60)}):
@@ -246,6 +263,10 @@ def test_the_seed_numbers_and_per_stage_overrides():
         "auth-ip": Limit(30, 60),
         "rating": Limit(30, 3600),
         "prompt-create": Limit(10, 3600),
+        "comment": Limit(20, 600),
+        "webhook": Limit(30, 3600),
+        "import": Limit(20, 3600),
+        "report": Limit(10, 3600),
         "general": Limit(100, 60),
     } == DEFAULTS
     assert limits_for("dev")["general"] == Limit(300, 60)

@@ -82,4 +82,4 @@ def test_a_route_that_states_its_cache_control_keeps_it_even_with_credentials(so
 
     assert categories.status == 200
     assert_secured(categories)
-    assert lower(categories)["cache-control"] == "public, max-age=3600"
+    assert lower(categories)["cache-control"] == "public, max-age=300"

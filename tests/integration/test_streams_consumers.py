@@ -215,3 +215,97 @@ def test_finding_8_guest_ratings_count_apart_and_earn_no_reputation():
     ratings = call("GET", f"/v1/prompts/{pid}/ratings").data
     assert ratings.get("signedIn") == {"count": 1, "average": 5.0}
     assert ratings.get("guest") == {"count": 1, "average": 1.0}
+
+
+# --- issue 12: comment likes and reply counts ---------------------------------------------------
+
+
+def _comment_records(prompt_id: str, comment_id: str) -> list[dict]:
+    """The likes and replies of this comment the session pump has read (still in its log)."""
+    runner = pump()
+    runner._read()
+    found = []
+    for record in runner._log:
+        image = record["dynamodb"].get("NewImage") or record["dynamodb"].get("OldImage") or {}
+        kind = image.get("type", {}).get("S")
+        named = image.get("commentId") == {"S": comment_id}
+        parent = image.get("parentId") == {"S": comment_id}
+        if (kind == "CommentLike" and named) or (kind == "Reply" and parent):
+            found.append(record)
+    return found
+
+
+def _comment_item(comment_id: str) -> dict:
+    pk, sk = f"PROMPT#p_{comment_id[3:35]}", f"COMMENT#{comment_id[35:]}"
+    return _item(pk, sk) or {}
+
+
+def test_comment_likes_and_replies_count_once_under_replay_and_reorder():
+    owner, fans = sign_up(), [sign_up() for _ in range(3)]
+    prompt = create_prompt(owner)
+    path = f"/v1/prompts/{prompt['id']}/comments"
+    top = call("POST", path, {"body": "Top"}, token=owner.token).data
+    for fan in fans:
+        assert call("PUT", f"/v1/comments/{top['id']}/like", token=fan.token).status == 200
+    reply = {"body": "Reply", "parentId": top["id"]}
+    answer = call("POST", path, reply, token=fans[0].token).data
+    assert call("DELETE", f"/v1/comments/{top['id']}/like", token=fans[2].token).status == 204
+    call("PUT", f"/v1/comments/{answer['id']}/like", token=owner.token)
+    records = _comment_records(prompt["id"], top["id"])
+    assert len(records) == 5  # three likes, one unlike, one reply
+
+    first = counters.handle({"Records": records})
+    again = counters.handle({"Records": records[::-1] + records[2:]})  # reversed, repeated
+    drain()  # the session pump delivers them a third time
+
+    assert first == again == {"batchItemFailures": []}
+    item = _comment_item(top["id"])
+    assert (item["likes"], item["replyCount"], item["type"]) == (2, 1, "Comment")
+    liked_reply = _comment_item(answer["id"])
+    assert (liked_reply["likes"], liked_reply["type"]) == (1, "Reply")  # keeps its own type
+    assert pump().dead_letters == []
+
+
+def test_counters_never_recreate_a_deleted_comment():
+    gone = "cm_" + "0" * 32 + "1" * 32
+    like = {
+        "PK": f"PROMPT#p_{'0' * 32}",
+        "SK": f"LIKE#{'1' * 32}#someone",
+        "type": "CommentLike",
+        "promptId": "p_" + "0" * 32,
+        "commentId": gone,
+        "userId": "someone",
+    }
+    reply = {
+        "PK": f"PROMPT#p_{'0' * 32}",
+        "SK": f"COMMENT#{'2' * 32}",
+        "type": "Reply",
+        "promptId": "p_" + "0" * 32,
+        "commentId": "cm_" + "0" * 32 + "2" * 32,
+        "parentId": gone,
+    }
+    records = [stream_record("INSERT", like), stream_record("REMOVE", None, reply)]
+
+    first = counters.handle({"Records": records})
+    again = counters.handle({"Records": records})
+
+    assert first == again == {"batchItemFailures": []}  # dropped, not poison
+    assert _comment_item(gone) == {}
+
+
+def test_reindex_reads_only_prompt_heads_among_the_items_keyed_meta(tmp_path):
+    """Other entities are ``META`` items too (a collection): the rebuild skips them."""
+    from promptvault.search.tantivy_backend import TantivyBackend
+    from promptvault.streams.reindex import rebuild
+
+    owner = sign_up()
+    prompt = create_prompt(owner)
+    made = call("POST", "/v1/collections", {"name": "Not a prompt"}, token=owner.token)
+    assert made.status == 201, made.body
+    backend = TantivyBackend(tmp_path / "index")
+
+    written = rebuild(boto3.client("dynamodb"), get_settings().table_name, backend)
+
+    assert written >= 1
+    assert prompt["id"] in backend.versions()
+    assert made.data["id"] not in backend.versions()

@@ -804,12 +804,17 @@ _BODIES = {
     ("POST", "/v1/moderation/prompts/{id}/restore"): {"reason": "fine"},
     ("PUT", "/v1/prompts/{id}/labels/{label}"): {"version": 1},
     ("POST", "/v1/prompts/{id}/render"): {"variables": {"topic": "x"}, "version": 1},
+    ("POST", "/v1/prompts/{id}/shares"): {},
+    ("POST", "/v1/prompts/{id}/comments"): {"body": "A comment"},
 }
 _QUERIES = {("GET", "/v1/prompts/{id}/diff"): {"from": "1", "to": "2"}}
 SLUG_ROUTES = {
     f"{method} /v1/prompts/{{id}}"
     + tail.replace("/versions/1", "/versions/{n}").replace("/labels/production", "/labels/{label}")
     for method, tail, *_ in BY_LINK
+} | {  # comments are read and written on what the caller can see, by id or slug
+    "GET /v1/prompts/{id}/comments",
+    "POST /v1/prompts/{id}/comments",
 }
 
 

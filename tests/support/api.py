@@ -116,9 +116,11 @@ def call(
 
 
 def reply_of(response: dict[str, Any]) -> Reply:
-    """A handler's answer: a JSON body parsed, a page (HTML) kept as its text."""
+    """A handler's answer: a JSON body parsed, a page (HTML) or a file (CSV, YAML,
+    markdown: an export) kept as its text."""
     headers = response.get("headers") or {}
     body = response.get("body")
-    page = str(headers.get("Content-Type", "")).startswith("text/html")
+    media = str(headers.get("Content-Type", "")).split(";")[0].strip()
+    page = media.startswith("text/") or media == "application/yaml"
     payload = (body if page else json.loads(body)) if body else None
     return Reply(response["statusCode"], headers, payload)

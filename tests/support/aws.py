@@ -54,6 +54,9 @@ def moto_aws() -> Iterator[None]:
         os.environ["TOKEN_ISSUER"] = f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"
         get_settings.cache_clear()
         create_table()
+        from tests.support import uploads
+
+        uploads.create()  # the imports bucket and the import worker's queue
         from tests.support import events
 
         events.install()

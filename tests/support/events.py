@@ -15,6 +15,7 @@ from infra.consumers import bus_name
 from infra.local import moto_events
 from infra.local.queues import QueuePoller
 from infra.local.resources import EventQueue, create_event_bus, create_event_queues, resource_name
+from promptvault.catalogue import TRIGGERS
 
 PREFIX = "promptvault-test"
 EMAIL_DOMAIN = "promptvault.local"
@@ -36,6 +37,10 @@ def create_bus() -> None:
     os.environ["EMAIL_SENDER"] = f"PromptVault <noreply@{EMAIL_DOMAIN}>"
     create_event_bus(name)
     _routes[:] = create_event_queues(name, PREFIX, visibility_timeout=0)
+    sends_own = {t.function for t in TRIGGERS if "queue:send-own" in t.access}
+    for route in _routes:  # the function that sends to its own queue (webhooks_deliver)
+        if route.function in sends_own:
+            os.environ["OWN_QUEUE_URL"] = route.queue_url
     _pollers.clear()
     boto3.client("sesv2").create_email_identity(EmailIdentity=EMAIL_DOMAIN)
 

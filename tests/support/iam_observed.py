@@ -33,6 +33,7 @@ _TRANSACT = {
     "ConditionCheck": "ConditionCheckItem",
     "Get": "GetItem",
 }
+QUEUE_PREFIX = "promptvault-test-"  # the test stage's queues (tests/support/events.py)
 # A structurally valid cursor nobody sealed: reading it needs the key, then fails (400).
 FORGED_CURSOR = base64.urlsafe_b64encode(b"\x01" + bytes(12) + bytes(32)).rstrip(b"=").decode()
 
@@ -96,6 +97,13 @@ class Recorder:
         if self._current is None:  # a scenario's preparation (the stream pump, the bus): not
             return  # the function's own calls
         service = model.service_model.signing_name
+        if service == "s3":  # an object request: its key is the path (the bucket is the
+            # endpoint's, set after this event); the body is the file, not JSON
+            key = str(request.get("url_path", "")).split("?")[0].lstrip("/")
+            if not key.startswith("imports/"):  # a path that still names the bucket first
+                key = key.partition("/")[2]
+            self._add(Need(f"s3:{model.name}", f"imports-bucket/{key}"))
+            return
         raw = request.get("body") or b"{}"
         body = json.loads(raw) if raw else {}
         for need in self._needs(service, model.name, body):
@@ -113,6 +121,10 @@ class Recorder:
             return [Need(f"cognito-idp:{operation}", "user-pool")]
         if service == "events" and operation == "PutEvents":
             return [Need("events:PutEvents", "event-bus")]
+        if service == "sqs" and operation in {"SendMessage", "SendMessageBatch"}:
+            # authorised as sqs:SendMessage on the queue, named here without the stage prefix
+            queue = str(body["QueueUrl"]).rsplit("/", 1)[-1]
+            return [Need("sqs:SendMessage", f"queue/{queue.removeprefix(QUEUE_PREFIX)}")]
         if service == "ses" and operation == "SendEmail":
             # SES v2 SendEmail: authorised as ses:SendEmail on the sending identity and the
             # configuration set the deployed code always names; raw content is also checked

@@ -36,6 +36,8 @@ class StageArns:
     event_bus: str = "<no event bus>"
     configuration_set: str = "<no configuration set>"
     email_identity: str = "<no sending identity>"
+    queues: str = "<no queues>"  # the stage's queue ARN prefix: arn:aws:sqs:…:promptvault-<stage>-
+    imports_bucket: str = "<no imports bucket>"
 
     def of(self, resource: str) -> str:
         """The ARN of an observed resource (``tests.support.iam_observed.Need.resource``)."""
@@ -55,6 +57,10 @@ class StageArns:
             return self.configuration_set
         if resource == "email-identity":
             return self.email_identity
+        if resource.startswith("queue/"):  # one of the stage's queues, by its name's tail
+            return self.queues + resource.removeprefix("queue/")
+        if resource.startswith("imports-bucket/"):  # an object of the imports bucket
+            return f"{self.imports_bucket}/{resource.removeprefix('imports-bucket/')}"
         return resource
 
 
@@ -180,17 +186,31 @@ class Resolver:
             return self._arn(self.templates[template]["Resources"][logical_id], logical_id)
 
         configuration_set = arn("AWS::SES::ConfigurationSet")
+        event_bus = arn("AWS::Events::EventBus")
+        # the bus is <prefix>-events; queues are <prefix>-<function> (infra/stacks/events.py)
+        where, bus_name = event_bus.split(":event-bus/")
+        queues = where.replace(":events:", ":sqs:") + ":" + bus_name.removesuffix("events")
         # the sending identity (a domain verified outside the templates): any of the account's
         return StageArns(
             table=arn("AWS::DynamoDB::Table"),
             user_pool=arn("AWS::Cognito::UserPool"),
             secret=arn("AWS::SecretsManager::Secret"),
             search_domain=arn("AWS::OpenSearchService::Domain"),
-            event_bus=arn("AWS::Events::EventBus"),
+            event_bus=event_bus,
+            queues=queues,
+            imports_bucket=self._bucket_arn(),
             configuration_set=configuration_set,
             email_identity=configuration_set.split(":configuration-set/")[0]
             + ":identity/promptvault.example",
         )
+
+    def _bucket_arn(self) -> str:
+        """The imports bucket's ARN: its name carries the account and region (a token)."""
+        template, logical_id = self.only("AWS::S3::Bucket")
+        name = self.resolve(
+            self.templates[template]["Resources"][logical_id]["Properties"]["BucketName"], template
+        )
+        return f"arn:aws:s3:::{name}"
 
     def role_of_function(self, function_name: str) -> tuple[str, str]:
         """(template, role logical id) of the Lambda function with this name."""

@@ -33,6 +33,16 @@ ITEMS = {
     "prompt.bookmarked": {"type": "Bookmark", "promptId": "p1", "userId": "ada"},
     "prompt.forked": {"type": "Fork", "promptId": "p1", "forkId": "p2", "ownerId": "ada"},
     "prompt.version.created": {"type": "Version", "promptId": "p1", "number": 3, "authorId": "o"},
+    "prompt.label.moved": {
+        "type": "LabelMove",
+        "promptId": "p1",
+        "label": "production",
+        "fromVersion": 2,
+        "toVersion": 3,
+        "movedBy": "o",
+        "ownerId": "o",
+        "revision": 4,
+    },
     "user.followed": {"type": "Follow", "followerId": "ada", "followeeId": "o"},
 }
 

@@ -49,8 +49,18 @@ def test_an_html_endpoint_declares_its_success_as_a_page(route: Route):
     endpoint = endpoint_of(route)
     success = _operation(route)["responses"][str(endpoint.status)]
 
+    if endpoint.files:  # a file to save (the export): each media type it is sent as
+        assert sorted(success["content"]) == sorted(endpoint.files)
+        assert all(c == {"schema": {"type": "string"}} for c in success["content"].values())
+        return
     expected = "text/html" if endpoint.answers_html else "application/json"
     assert list(success.get("content", {expected: None})) == [expected]
+
+
+def test_only_the_export_answers_a_file():
+    files = {route.route_key: endpoint_of(route).files for route in ROUTES}
+
+    assert {key for key, media in files.items() if media} == {"GET /v1/users/me/export"}
 
 
 def test_a_form_body_is_declared_as_a_form():

@@ -24,7 +24,7 @@ from promptvault.search.backend import PromptStats
 from promptvault.search.tantivy_backend import TantivyBackend
 from promptvault.streams import counters, indexer
 from promptvault.streams.counter_store import marker_key
-from promptvault.streams.exactly_once import CounterState
+from promptvault.streams.exactly_once import ABSENT, CounterState
 from promptvault.users.reputation import points
 
 _serialize = TypeSerializer().serialize
@@ -92,11 +92,14 @@ class ModelTable:
             pk, sk = marker_key(target, digest)
             self.put({"PK": pk, "SK": sk, "type": "ProcessedEvent"})
 
-    def update(self, target, target_type, totals, expected, applied):
+    def update(self, target, target_type, totals, expected, applied, seed=None):
         old = self.items.get(target)
-        if old is None or old.get("updates") != expected:
+        if expected == ABSENT:  # an aggregate's first count: only if it still does not exist
+            if old is not None:
+                return False
+        elif old is None or old.get("updates") != expected:
             return False
-        new = dict(old)
+        new = {"PK": target[0], "SK": target[1], **(old or {}), **(seed or {})}
         new["type"] = target_type
         for name, value in {**totals, "updates": 1}.items():
             new[name] = new.get(name, 0) + value

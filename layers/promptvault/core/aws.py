@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from botocore.config import Config
 from botocore.session import Session, get_session
 
 from promptvault.core import snapshot
@@ -29,11 +30,20 @@ def session() -> Session:
         return _session
 
 
+# S3: SigV4 (pre-signed URLs included) and path-style addressing, which works for every
+# bucket name and for the local runtime's moto server on 127.0.0.1 (imports/repository.py).
+_CONFIGS: dict[str, Config] = {
+    "s3": Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+}
+
+
 def client(service: str) -> Any:
     """The client for ``service`` ("cognito-idp", "secretsmanager"), in the stage's region."""
     made = _clients.get(service)
     if made is None:
-        made = session().create_client(service, region_name=get_settings().region)
+        made = session().create_client(
+            service, region_name=get_settings().region, config=_CONFIGS.get(service)
+        )
         with _lock:
             made = _clients.setdefault(service, made)
     return made

@@ -48,6 +48,13 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"  # links in emails: the API's public base URL
     email_daily_cap: int = 20  # emails to one person per UTC day; the rest wait for a digest
     notification_retention_days: int = 90  # in-app notifications expire (TTL) after this
+    # webhooks may also target http://127.0.0.1:<port>: the local runtime and the tests set it,
+    # no deployed stage does (tests/infra), and it counts only where the stage is local or test
+    webhooks_allow_loopback: bool = False
+    own_queue_url: str = ""  # a function's own SQS queue (access "queue:send-own"): webhooks
+    import_daily_quota: int = 5000  # prompts one person may import per UTC day
+    imports_bucket: str = "promptvault-local-imports"  # where import files are put
+    report_hide_threshold: int = 3  # distinct open reports that hide a prompt or comment
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -83,6 +90,11 @@ class Settings:
             public_url=os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             email_daily_cap=int(os.environ.get("EMAIL_DAILY_CAP", "20")),
             notification_retention_days=_days("NOTIFICATION_RETENTION_DAYS", 90),
+            webhooks_allow_loopback=_flag("WEBHOOKS_ALLOW_LOOPBACK"),
+            own_queue_url=os.environ.get("OWN_QUEUE_URL", ""),
+            import_daily_quota=int(os.environ.get("IMPORT_DAILY_QUOTA", "5000")),
+            imports_bucket=os.environ.get("IMPORTS_BUCKET", "promptvault-local-imports"),
+            report_hide_threshold=max(1, int(os.environ.get("REPORT_HIDE_THRESHOLD", "3"))),
         )
 
 

@@ -83,6 +83,19 @@ class LeaderboardIndex(GlobalSecondaryIndex["Item"]):
     reputation = IntegerAttribute(range_key=True)
 
 
+class CommentRankIndex(GlobalSecondaryIndex["Item"]):
+    """GSI4: a prompt's top-level comments by likes, most first (``sort=top``). Sparse: only
+    top-level comments carry GSI4PK (COMMENTS#<pid>); ``likes`` is kept by the counters
+    consumer with an ADD, which re-sorts the index (no second write keeps a sort key)."""
+
+    class Meta:
+        index_name = "GSI4"
+        projection = AllProjection()
+
+    gsi4pk = UnicodeAttribute(hash_key=True, attr_name="GSI4PK")
+    likes = IntegerAttribute(range_key=True)
+
+
 class Item(Model):
     """Base of every entity: the keys, the entity type and the TTL attribute."""
 
@@ -101,6 +114,7 @@ class Item(Model):
     by_owner = OwnerIndex()
     feed = FeedIndex()
     leaderboard = LeaderboardIndex()
+    comment_rank = CommentRankIndex()
 
 
 class Variable(MapAttribute[str, Any]):
@@ -154,11 +168,14 @@ class ForkedFrom(MapAttribute[str, Any]):
 
 
 class Moderation(MapAttribute[str, Any]):
-    """Why a moderator took the prompt out of the feed; only a moderator puts it back."""
+    """Why a moderator took the prompt out of the feed (``archive``) or out of others' sight
+    (``hide``); only a moderator puts it back. ``pending``: hidden by reports, awaiting a
+    moderator's review (a dismissal shows it again)."""
 
     action = UnicodeAttribute()
     reason = UnicodeAttribute()
     at = UnicodeAttribute()
+    pending = BooleanAttribute(null=True)
 
 
 class PromptItem(Item, ContentMixin, discriminator="Prompt"):
@@ -177,6 +194,8 @@ class PromptItem(Item, ContentMixin, discriminator="Prompt"):
     moderation = Moderation(null=True)  # set while a moderator's archive stands
     # the first version others may read (absent: 1); versions before it stay the owner's
     history_from = IntegerAttribute(null=True, attr_name="historyFrom")
+    # the owner closed comments (issue 12): no new comments or replies; absent: open
+    comments_closed = BooleanAttribute(null=True, attr_name="commentsClosed")
 
 
 class VersionItem(Item, ContentMixin, discriminator="Version"):
@@ -279,6 +298,38 @@ class PromptStatsItem(Item, discriminator="Stats"):
     last_events = BinarySetAttribute(null=True, legacy_encoding=False, attr_name="lastEvents")
 
 
+class AggregateMixin:
+    """An aggregate the counters consumer keeps over public, published prompts (issue 12):
+    created by its first count (streams/counter_rules.py ``AGGREGATES``), never by a
+    request; ``updates`` and ``lastEvents`` as on a stats item."""
+
+    updates = IntegerAttribute(default=0)
+    last_events = BinarySetAttribute(null=True, legacy_encoding=False, attr_name="lastEvents")
+
+
+class TagCountItem(Item, AggregateMixin, discriminator="TagCount"):
+    """PK=TAG#<tag>, SK=COUNT: how many public, published prompts carry the tag; GSI1
+    TAGS / <tag> lists tags in order (a prefix is a key condition). A count of 0 stays."""
+
+    tag = UnicodeAttribute()
+    total = IntegerAttribute(default=0, attr_name="count")  # ``count`` is pynamodb's
+
+
+class CategoryCountItem(Item, AggregateMixin, discriminator="CategoryCount"):
+    """PK=CATEGORY#<slug>, SK=COUNT: how many public, published prompts are in the category."""
+
+    category = UnicodeAttribute()
+    total = IntegerAttribute(default=0, attr_name="count")
+
+
+class TagDayItem(Item, AggregateMixin, discriminator="TagDay"):
+    """PK=TAGDAY#<yyyy-mm-dd>, SK=TAG#<tag>: how many times public, published prompts took
+    the tag that UTC day (additions only); expires 40 days after the day."""
+
+    tag = UnicodeAttribute()
+    uses = IntegerAttribute(default=0)
+
+
 class RatingItem(Item, discriminator="Rating"):
     """PK=PROMPT#<pid>, SK=RATING#<rater>: one per rater (``u:<uid>`` or ``g:<keyed hash>``).
 
@@ -369,18 +420,67 @@ class RateCounterItem(Item, discriminator="RateCounter"):
 
 
 class ModerationItem(Item, discriminator="Moderation"):
-    """PK=PROMPT#<pid>, SK=MODERATION#<at>#<aid>: what a moderator did to a prompt and why.
-
-    Kept after the prompt is deleted (an audit trail); GSI1 MODERATOR#<uid> finds one
-    moderator's actions, so deleting that moderator's account can anonymise them.
+    """PK=PROMPT#<pid>, SK=MODERATION#<at>#<aid>: what a moderator did to a prompt and why;
+    for another target (a comment, a user: ``targetType``, ``targetId``) PK=MODERATED#<type>#
+    <id>. Kept after the target is deleted (an audit trail); GSI1 MODERATOR#<uid> finds one
+    moderator's actions, so deleting that moderator's account can anonymise them; GSI2
+    MODACTIONS / <at>#<aid> lists every action, newest first (issue 12).
     """
 
     action_id = UnicodeAttribute(attr_name="actionId")
-    prompt_id = UnicodeAttribute(attr_name="promptId")
+    prompt_id = UnicodeAttribute(null=True, attr_name="promptId")
+    target_type = UnicodeAttribute(null=True, attr_name="targetType")  # absent: a prompt
+    target_id = UnicodeAttribute(null=True, attr_name="targetId")
     action = UnicodeAttribute()
     reason = UnicodeAttribute()
     moderator_id = UnicodeAttribute(attr_name="moderatorId")
     created_at = UnicodeAttribute(attr_name="createdAt")
+
+
+# --- reports (issue 12): people flag content; moderators resolve from a queue ------------------
+
+
+class ReportItem(Item, discriminator="Report"):
+    """PK=REPORT#<rid>, SK=REPORT: one person's report of a prompt, comment or user. GSI1
+    REPORTS#<status> / <at>#<rid> is the moderation queue (open: by creation, resolved: by
+    resolution); GSI2 REPORTER#<uid> / <createdAt>#<rid> finds a reporter's reports (account
+    deletion anonymises them: ``reporterId`` becomes ``deleted-user``)."""
+
+    report_id = UnicodeAttribute(attr_name="reportId")
+    target_type = UnicodeAttribute(attr_name="targetType")
+    target_id = UnicodeAttribute(attr_name="targetId")
+    reporter_id = UnicodeAttribute(attr_name="reporterId")
+    reason = UnicodeAttribute()
+    details = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()  # open | resolved
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    resolved_at = UnicodeAttribute(null=True, attr_name="resolvedAt")
+    action = UnicodeAttribute(null=True)  # dismiss | hide | remove | restore
+    note = UnicodeAttribute(null=True)
+    moderator_id = UnicodeAttribute(null=True, attr_name="moderatorId")
+
+
+class ReportMarkItem(Item, discriminator="ReportMark"):
+    """In the reported target's partition PK=REPORTED#<type>#<id>: SK=BY#<uid> while that
+    person's report of it is open (one open report per reporter and target: the put is
+    conditional; its count is the number of distinct people with an open report), and
+    SK=REPORT#<rid> for every report of it, kept (what account deletion of a reported person
+    follows to their reports)."""
+
+    report_id = UnicodeAttribute(attr_name="reportId")
+
+
+class ReportOutcomeItem(Item, discriminator="ReportOutcome"):
+    """PK=USER#<reporter>, SK=REPORTOUTCOME#<rid>: what came of a person's report, written when
+    a moderator resolves it; its INSERT is the ``report.resolved`` event (the reporter's
+    notification). TTL 30 days; deleted with the account."""
+
+    report_id = UnicodeAttribute(attr_name="reportId")
+    reporter_id = UnicodeAttribute(attr_name="reporterId")
+    target_type = UnicodeAttribute(attr_name="targetType")
+    target_id = UnicodeAttribute(attr_name="targetId")
+    action = UnicodeAttribute()
+    resolved_at = UnicodeAttribute(attr_name="resolvedAt")
 
 
 # --- labels (issue 13): names that point at versions, with an append-only history ----------
@@ -420,6 +520,8 @@ class LabelMoveItem(Item, discriminator="LabelMove"):
     moved_by = UnicodeAttribute(attr_name="movedBy")
     moved_at = UnicodeAttribute(attr_name="movedAt")
     revision = IntegerAttribute()
+    # the prompt's owner, for the prompt.label.moved event (absent on moves written before)
+    owner_id = UnicodeAttribute(null=True, attr_name="ownerId")
 
 
 def label_move_prefix(label: str) -> str:
@@ -428,6 +530,32 @@ def label_move_prefix(label: str) -> str:
 
 def label_move_sk(label: str, revision: int) -> str:
     return f"{label_move_prefix(label)}{revision:08d}"
+
+
+class ShareItem(Item, discriminator="Share"):
+    """PK=PROMPT#<pid>, SK=SHARE#<sid>: an expiring share link of a prompt, in the prompt's
+    partition (deleting the prompt deletes it). Only the SHA-256 of the token's secret is
+    stored; ``sid`` starts with its creation time, so the partition lists links newest first.
+    ``views`` counts the answers given; ``endsAt`` and ``maxViews`` bound them; a revoked link
+    keeps ``revokedAt`` (410, not 404). The TTL (``expiresAt``) removes an ended link 30 days
+    after it ended (a revoked one after its revocation)."""
+
+    prompt_id = UnicodeAttribute(attr_name="promptId")
+    share_id = UnicodeAttribute(attr_name="shareId")
+    token_hash = UnicodeAttribute(attr_name="tokenHash")
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    ends_at = UnicodeAttribute(attr_name="endsAt")
+    max_views = IntegerAttribute(null=True, attr_name="maxViews")
+    views = IntegerAttribute(default=0)
+    last_viewed_at = UnicodeAttribute(null=True, attr_name="lastViewedAt")
+    revoked_at = UnicodeAttribute(null=True, attr_name="revokedAt")
+
+
+SHARE_PREFIX = "SHARE#"
+
+
+def share_sk(share_id: str) -> str:
+    return f"{SHARE_PREFIX}{share_id}"
 
 
 LABELS = "LABELS"
@@ -510,6 +638,197 @@ class NotificationPrefsItem(Item, discriminator="NotificationPrefs"):
 
 NOTIFY_PREFS = "NOTIFYPREFS"
 
+
+# --- imports (issue 13, docs/imports.md): a person's imports, their rows, what was imported
+
+
+class ImportItem(Item, discriminator="Import"):
+    """PK=IMPORT#<iid>, SK=META: one import (its file is s3://<bucket>/imports/<uid>/<iid>),
+    its status and its counts (written once, when it is done). TTL: 30 days after creation."""
+
+    import_id = UnicodeAttribute(attr_name="importId")
+    owner_id = UnicodeAttribute(attr_name="ownerId")
+    format = UnicodeAttribute()
+    status = UnicodeAttribute()  # awaiting-upload | processing | done | failed
+    filename = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    upload_expires_at = UnicodeAttribute(null=True, attr_name="uploadExpiresAt")
+    finished_at = UnicodeAttribute(null=True, attr_name="finishedAt")
+    error = UnicodeAttribute(null=True)
+    created = IntegerAttribute(default=0)
+    skipped = IntegerAttribute(default=0)
+    rejected = IntegerAttribute(default=0)
+
+
+class ImportRowItem(Item, discriminator="ImportRow"):
+    """PK=IMPORT#<iid>, SK=ROW#<status>#<number, 7 digits>: one row's outcome (the prompt it
+    made or found, or why it was rejected). TTL: the import's."""
+
+    number = IntegerAttribute()
+    status = UnicodeAttribute()  # created | skipped | rejected
+    title = UnicodeAttribute(null=True)
+    prompt_id = UnicodeAttribute(null=True, attr_name="promptId")
+    reason = UnicodeAttribute(null=True)
+
+
+class ImportedItem(Item, discriminator="Imported"):
+    """PK=USER#<uid>, SK=IMPORTED#<fingerprint>: a row this person imported (the sha-256 of
+    its content, docs/imports.md) and the prompt it made, written in the same transaction as
+    the prompt: the same row again is skipped, a redelivered file creates nothing twice."""
+
+    prompt_id = UnicodeAttribute(attr_name="promptId")
+    import_id = UnicodeAttribute(attr_name="importId")
+
+
+class ImportQuotaItem(Item, discriminator="ImportQuota"):
+    """PK=USER#<uid>, SK=IMPORTDAY#<yyyy-mm-dd>: prompts imported that UTC day (the daily
+    import quota; TTL 2 days)."""
+
+    created = IntegerAttribute(default=0)
+
+
+# --- webhooks (issue 13): a person's endpoints and every delivery to them ------------------
+
+
+class WebhookItem(Item, discriminator="Webhook"):
+    """PK=WEBHOOKS#<uid>, SK=WEBHOOK#<wid>: one endpoint of a person (wid sorts by creation).
+    No secret is stored: it is derived from the server secret, the id and ``secretEpoch``
+    (webhooks/signing.py, decision 61); after a rotation the previous epoch signs too until
+    ``previousUntil``."""
+
+    webhook_id = UnicodeAttribute(attr_name="webhookId")
+    user_id = UnicodeAttribute(attr_name="userId")
+    url = UnicodeAttribute()
+    events = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    description = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    secret_epoch = IntegerAttribute(attr_name="secretEpoch")
+    previous_epoch = IntegerAttribute(null=True, attr_name="previousEpoch")
+    previous_until = UnicodeAttribute(null=True, attr_name="previousUntil")
+
+
+class WebhookDeliveryItem(Item, discriminator="WebhookDelivery"):
+    """PK=WEBHOOKS#<uid>, SK=DELIVERY#<did>: one event to one webhook, did a hash of the two
+    (written once, on ``attribute_not_exists``: a replayed event delivers nothing twice). GSI1
+    DELIVERIES#<wid> / <createdAt>#<did> lists a webhook's deliveries newest first. ``body``
+    is the exact JSON sent; ``attempts`` moves on with each claimed attempt (the lock);
+    ``expiresAt`` the retention (TTL)."""
+
+    delivery_id = UnicodeAttribute(attr_name="deliveryId")
+    webhook_id = UnicodeAttribute(attr_name="webhookId")
+    event_id = UnicodeAttribute(attr_name="eventId")
+    event_type = UnicodeAttribute(attr_name="eventType")
+    body = UnicodeAttribute()
+    status = UnicodeAttribute()  # pending | delivered | failed
+    attempts = IntegerAttribute(default=0)
+    next_attempt_at = UnicodeAttribute(null=True, attr_name="nextAttemptAt")
+    last_status_code = IntegerAttribute(null=True, attr_name="lastStatusCode")
+    last_error = UnicodeAttribute(null=True, attr_name="lastError")
+    last_response = UnicodeAttribute(null=True, attr_name="lastResponse")  # a short excerpt
+    last_duration_ms = IntegerAttribute(null=True, attr_name="lastDurationMs")
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    updated_at = UnicodeAttribute(attr_name="updatedAt")
+
+
+# --- comments (issue 12, docs/community.md): threads on prompts, one level of replies ------
+
+
+class CommentItem(Item, discriminator="Comment"):
+    """PK=PROMPT#<pid>, SK=COMMENT#<local id>: a top-level comment, in its prompt's partition
+    (deleting the prompt deletes it). GSI1 COMMENTS#<pid> / <local id> lists a prompt's
+    comments oldest first (the local id starts with the creation time); GSI4 COMMENTS#<pid> /
+    ``likes`` by likes; GSI2 COMMENTER#<uid> / <createdAt>#<cid> finds a person's comments
+    (account deletion). ``likes`` and ``replyCount`` are kept by the counters consumer
+    (``updates``, ``lastEvents``: docs/streams.md); every other write is an UpdateItem that
+    leaves them alone. A deleted comment that has replies stays as a tombstone: ``deletedAt``
+    set, no author, no body, no mentions."""
+
+    prompt_id = UnicodeAttribute(attr_name="promptId")
+    comment_id = UnicodeAttribute(attr_name="commentId")
+    parent_id = UnicodeAttribute(null=True, attr_name="parentId")
+    author_id = UnicodeAttribute(null=True, attr_name="authorId")
+    author_name = UnicodeAttribute(null=True, attr_name="authorName")  # usernames never change
+    body = UnicodeAttribute(null=True)
+    mentions = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    edited_at = UnicodeAttribute(null=True, attr_name="editedAt")
+    deleted_at = UnicodeAttribute(null=True, attr_name="deletedAt")
+    # hidden from everyone but its author and moderators (reports, a moderator; issue 12):
+    # since when, and whether it awaits review (hidden by reports: a dismissal shows it again)
+    hidden_at = UnicodeAttribute(null=True, attr_name="hiddenAt")
+    hidden_pending = BooleanAttribute(null=True, attr_name="hiddenPending")
+    gsi4pk = UnicodeAttribute(null=True, attr_name="GSI4PK")
+    likes = IntegerAttribute(default=0)
+    reply_count = IntegerAttribute(default=0, attr_name="replyCount")
+    updates = IntegerAttribute(null=True)
+    last_events = BinarySetAttribute(null=True, legacy_encoding=False, attr_name="lastEvents")
+
+
+class ReplyItem(CommentItem, discriminator="Reply"):
+    """A reply: the same shape in the same partition, ``parentId`` set, GSI1 REPLIES#<parent
+    cid> / <local id> (oldest first), no GSI4 keys. Its own type so that its INSERT is
+    ``comment.replied`` and the counters consumer moves the parent's ``replyCount``."""
+
+
+class CommentLikeItem(Item, discriminator="CommentLike"):
+    """PK=PROMPT#<pid>, SK=LIKE#<comment local id>#<uid>: one person's like of a comment, in
+    the prompt's partition; GSI1 LIKES#<uid> / <createdAt>#<cid> finds a person's likes
+    (account deletion). ``own``: the comment's author liked it, counted nowhere."""
+
+    prompt_id = UnicodeAttribute(attr_name="promptId")
+    comment_id = UnicodeAttribute(attr_name="commentId")
+    user_id = UnicodeAttribute(attr_name="userId")
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    own = BooleanAttribute(null=True)
+    on_reply = BooleanAttribute(null=True, attr_name="onReply")  # true: the liked is a reply
+
+
+class MentionItem(Item, discriminator="Mention"):
+    """PK=USER#<mentioned uid>, SK=MENTION#<cid>: a comment named the person; its INSERT is
+    the ``user.mentioned`` event. GSI1 MENTIONEDBY#<author> / <createdAt>#<cid>. The two
+    directions account deletion follows: the mentioned person's name is taken out of the
+    comments that mention them, the author's mentions go with the author; deleting a comment
+    deletes its mentions."""
+
+    user_id = UnicodeAttribute(attr_name="userId")
+    prompt_id = UnicodeAttribute(attr_name="promptId")
+    comment_id = UnicodeAttribute(attr_name="commentId")
+    actor_id = UnicodeAttribute(attr_name="actorId")
+    created_at = UnicodeAttribute(attr_name="createdAt")
+
+
+COMMENT_PREFIX = "COMMENT#"
+LIKE_PREFIX = "LIKE#"
+
+
+# --- collections (issue 12, docs/community.md): a person's ordered lists of prompts ---------
+
+
+class CollectionItem(Item, discriminator="Collection"):
+    """PK=COLLECTION#<cid>, SK=META; GSI1 COLLECTIONS#<uid> / <createdAt>#<cid> lists a
+    person's collections; GSI2 PUBLICCOLLECTIONS#<uid> / the same, only while public (sparse:
+    GSI2SK is always written, GSI2PK only while the collection is public)."""
+
+    collection_id = UnicodeAttribute(attr_name="collectionId")
+    owner_id = UnicodeAttribute(attr_name="ownerId")
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    visibility = UnicodeAttribute()  # public | private
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    updated_at = UnicodeAttribute(attr_name="updatedAt")
+
+
+class CollectionEntryItem(Item, discriminator="CollectionEntry"):
+    """PK=PROMPT#<pid>, SK=COLLECTED#<cid>: a prompt in a collection, in the prompt's partition
+    (deleting the prompt deletes it: prompts/repository.py LEFTOVERS). GSI1 COLLECTED#<cid> /
+    <rank, 15 digits>#<pid> lists a collection in order; ``rank`` is a gap number (decision 67)."""
+
+    collection_id = UnicodeAttribute(attr_name="collectionId")
+    prompt_id = UnicodeAttribute(attr_name="promptId")
+    rank = IntegerAttribute()
+    added_at = UnicodeAttribute(attr_name="addedAt")
+
+
 META = "META"
 STATS = "STATS"
 VERSION_PREFIX = "VERSION#"
@@ -519,7 +838,7 @@ MAX_VERSION = 999_999  # six digits in the sort key
 def table_definition() -> dict[str, Any]:
     """CreateTable arguments derived from the models: keys, GSIs, billing, stream and TTL."""
     key_attrs = [("PK", "HASH"), ("SK", "RANGE")]
-    indexes = [Item.by_owner, Item.feed, Item.leaderboard]
+    indexes = [Item.by_owner, Item.feed, Item.leaderboard, Item.comment_rank]
     gsis = []
     attribute_types = {name: "S" for name, _ in key_attrs}
     for index in indexes:

@@ -34,13 +34,26 @@ _VERBS: dict[str, str] = {
     "prompt.bookmarked": "bookmarked",
     "prompt.forked": "forked",
     "user.followed": "followed you",
+    "comment.created": "commented on",
+    "comment.replied": "replied to your comment on",
+    "user.mentioned": "mentioned you on",
 }
-_ABOUT_A_PROMPT = {"prompt.rated", "prompt.bookmarked", "prompt.forked"}
+_ABOUT_A_PROMPT = {
+    "prompt.rated",
+    "prompt.bookmarked",
+    "prompt.forked",
+    "comment.created",
+    "comment.replied",
+    "user.mentioned",
+}
 _UNSUBSCRIBE_WORDS: dict[str, str] = {
     "prompt.rated": "emails about ratings of your prompts",
     "prompt.bookmarked": "emails about bookmarks of your prompts",
     "prompt.forked": "emails about forks of your prompts",
     "user.followed": "emails about new followers",
+    "comment.created": "emails about comments on your prompts",
+    "comment.replied": "emails about replies to your comments",
+    "user.mentioned": "emails about mentions of you in comments",
     "digest:daily": "the daily digest email",
     "digest:weekly": "the weekly digest email",
 }

@@ -18,12 +18,15 @@ from promptvault.data.models import NotificationPrefsItem
 from promptvault.email import repository
 
 # The event types that notify (promptvault/events/catalogue.py); comments, replies and
-# mentions come later, email ``instant`` by default.
+# mentions (issue 12) email ``instant`` by default.
 CATEGORIES: tuple[str, ...] = (
     "prompt.rated",
     "prompt.bookmarked",
     "prompt.forked",
     "user.followed",
+    "comment.created",
+    "comment.replied",
+    "user.mentioned",
 )
 EmailMode = Literal["instant", "daily", "weekly", "off"]
 EMAIL_MODES: tuple[str, ...] = get_args(EmailMode)
@@ -49,6 +52,9 @@ DEFAULTS: dict[str, Preference] = {
     "prompt.bookmarked": Preference(in_app=True, email="daily"),
     "prompt.forked": Preference(in_app=True, email="instant"),
     "user.followed": Preference(in_app=True, email="instant"),
+    "comment.created": Preference(in_app=True, email="instant"),
+    "comment.replied": Preference(in_app=True, email="instant"),
+    "user.mentioned": Preference(in_app=True, email="instant"),
 }
 _SILENT = Preference(in_app=False, email="off")  # a type that does not notify
 

@@ -10,7 +10,15 @@ from promptvault.core.schema import ApiModel
 
 EmailModeField = Literal["instant", "daily", "weekly", "off"]
 # email/preferences.py CATEGORIES, as the body's keys (an unknown type is 422, named)
-Category = Literal["prompt.rated", "prompt.bookmarked", "prompt.forked", "user.followed"]
+Category = Literal[
+    "prompt.rated",
+    "prompt.bookmarked",
+    "prompt.forked",
+    "user.followed",
+    "comment.created",
+    "comment.replied",
+    "user.mentioned",
+]
 
 
 class PreferenceOut(ApiModel):

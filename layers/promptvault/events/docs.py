@@ -18,8 +18,10 @@ Every event is put on the stage's EventBridge bus (`promptvault-<stage>-events`)
 `source` = `{source}` and `detail-type` = the event's type. Its `detail` is the envelope
 below; `id` is derived from the DynamoDB stream record (the same table change always gives
 the same id), so every consumer deduplicates on it. Delivery is at-least-once and unordered.
-Events are made by the `stream_events` consumer from the INSERT of the item named under
-"made from"; re-ratings, removals and TTL sweeps are not events.
+Events are made by the `stream_events` consumer from the change named under "made from":
+an item's INSERT (its new image), or for `prompt.deleted` the prompt head's REMOVE by a request
+(its old image; the id is derived from that stream record, so a replay gives the same id).
+Re-ratings, other removals and TTL sweeps are not events.
 """
 
 
@@ -38,7 +40,7 @@ def render() -> str:
             ", ".join(f"`{t.function}`" for t in TRIGGERS if event.type in t.events) or "none yet"
         )
         lines.append(
-            f"| `{event.type}` | {event.version} | `{event.item}` INSERT | {consumers} "
+            f"| `{event.type}` | {event.version} | `{event.item}` {event.change} | {consumers} "
             f"| {event.summary} |"
         )
     lines.append("")

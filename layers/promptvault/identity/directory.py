@@ -204,6 +204,18 @@ def user_id_of(username: str) -> str:
     return guard.user_id
 
 
+def user_ids_of(usernames: list[str]) -> dict[str, str]:
+    """The user ids behind these usernames, by name: one BatchGetItem of their guards (per
+    100); malformed, unknown, unclaimed and held names are left out."""
+    names = [name for name in dict.fromkeys(usernames) if _USERNAME.match(name)]
+    keys = [(f"USERNAME#{name}", GUARD) for name in names]
+    found: dict[str, str] = {}
+    for guard in GuardItem.batch_get(keys) if keys else ():
+        if isinstance(guard, GuardItem) and guard.user_id:
+            found[guard.pk.removeprefix("USERNAME#")] = guard.user_id
+    return found
+
+
 def profile_by_username(username: str) -> UserItem:
     profile = get_profile(user_id_of(username))
     if profile is None:

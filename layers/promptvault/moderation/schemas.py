@@ -16,8 +16,12 @@ class ModerationRequest(ApiModel):
 
 
 class ModerationOut(ApiModel):
+    """What a moderator did (who, what, when, why)."""
+
     action_id: str
-    prompt_id: str
+    target_type: str = Field(description="prompt or user")
+    target_id: str
+    prompt_id: str | None = Field(description="The prompt, when the target is one")
     action: str
     reason: str
     moderator_id: str

@@ -9,7 +9,10 @@ the prompt is deleted, as an audit trail.
 
 from __future__ import annotations
 
+from typing import Any
+
 from promptvault.core.caller import Caller
+from promptvault.core.cursors import decode_cursor, page_meta
 from promptvault.core.errors import Forbidden
 from promptvault.core.ids import new_id
 from promptvault.data.models import ModerationItem, PromptItem, prompt_pk
@@ -34,33 +37,96 @@ def restore(caller: Caller, prompt_id: str, reason: str) -> ModerationItem:
 
 
 def _record(caller: Caller, head: PromptItem, action: str, reason: str) -> ModerationItem:
-    now = head.updated_at
+    return record(caller, "prompt", head.prompt_id, action, reason, head.updated_at)
+
+
+ACTIONS_KEY = "MODACTIONS"  # GSI2: every moderator action, newest first
+
+
+def _target_pk(target_type: str, target_id: str) -> str:
+    return (
+        prompt_pk(target_id) if target_type == "prompt" else f"MODERATED#{target_type}#{target_id}"
+    )
+
+
+def record(
+    caller: Caller, target_type: str, target_id: str, action: str, reason: str, at: str
+) -> ModerationItem:
+    """What a moderator did to a target and why, kept (an audit trail): in a prompt's
+    partition for a prompt, else in the target's own (``MODERATED#<type>#<id>``)."""
     action_id = new_id("m")
-    record = ModerationItem(
-        prompt_pk(head.prompt_id),
-        f"MODERATION#{now}#{action_id}",
+    item = ModerationItem(
+        _target_pk(target_type, target_id),
+        f"MODERATION#{at}#{action_id}",
         action_id=action_id,
-        prompt_id=head.prompt_id,
+        prompt_id=target_id if target_type == "prompt" else None,
+        target_type=None if target_type == "prompt" else target_type,
+        target_id=None if target_type == "prompt" else target_id,
         action=action,
         reason=reason,
         moderator_id=caller.user_id,
-        created_at=now,
+        created_at=at,
         gsi1pk=f"MODERATOR#{caller.user_id}",
-        gsi1sk=f"{now}#{action_id}",
+        gsi1sk=f"{at}#{action_id}",
+        gsi2pk=ACTIONS_KEY,
+        gsi2sk=f"{at}#{action_id}",
     )
-    record.save()
-    return record
+    item.save()
+    return item
 
 
-def action_out(record: ModerationItem) -> ModerationOut:
+def list_actions(
+    caller: Caller, cursor: str | None, limit: int
+) -> tuple[list[ModerationItem], dict[str, Any]]:
+    """Every moderator action, newest first (moderators and admins)."""
+    _require_moderator(caller)
+    scope = "moderation-actions"
+    results = ModerationItem.feed.query(
+        ACTIONS_KEY,
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    items = [item for item in results if isinstance(item, ModerationItem)]
+    return items, page_meta(results.last_evaluated_key, scope)
+
+
+def action_out(item: ModerationItem) -> ModerationOut:
+    target_type = item.target_type or "prompt"
     return ModerationOut(
-        action_id=record.action_id,
-        prompt_id=record.prompt_id,
-        action=record.action,
-        reason=record.reason,
-        moderator_id=record.moderator_id,
-        created_at=record.created_at,
+        action_id=item.action_id,
+        target_type=target_type,
+        target_id=item.target_id or item.prompt_id or "",
+        prompt_id=item.prompt_id,
+        action=item.action,
+        reason=item.reason,
+        moderator_id=item.moderator_id,
+        created_at=item.created_at,
     )
+
+
+def forget_target(target_type: str, target_id: str, replacement: str) -> int:
+    """A deleted account as a moderation target: its records stay, under ``replacement``
+    instead of its id. The number moved."""
+    moved = 0
+    for item in ModerationItem.query(_target_pk(target_type, target_id)):
+        if not isinstance(item, ModerationItem):
+            continue
+        kept = ModerationItem(
+            _target_pk(target_type, replacement), item.sk, **_fields(item, target_id=replacement)
+        )
+        kept.save()
+        item.delete()
+        moved += 1
+    return moved
+
+
+def _fields(item: ModerationItem, **changes: Any) -> dict[str, Any]:
+    names = (
+        "action_id", "prompt_id", "target_type", "target_id", "action", "reason",
+        "moderator_id", "created_at", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk",
+    )  # fmt: skip
+    return {**{name: getattr(item, name) for name in names}, **changes}
 
 
 def anonymise_moderator(user_id: str) -> int:

@@ -59,6 +59,8 @@ def facts_of(event: Envelope) -> Facts | None:
     if event.type == "user.followed":
         followee = str(data["userId"])
         return Facts(followee, actor_id, Target("user", followee), "", "")
+    if event.type in COMMENT_EVENTS:
+        return _comment_facts(event.type, data, actor_id)
     if not event.type.startswith("prompt."):
         return None
     prompt_id = str(data["promptId"])
@@ -67,6 +69,32 @@ def facts_of(event: Envelope) -> Facts | None:
         return None
     link = f"{get_settings().public_url}/v1/prompts/{head.prompt_id}"
     return Facts(head.owner_id, actor_id, Target("prompt", prompt_id), head.title, link)
+
+
+# Comments (issue 12): the prompt's owner hears of comments, a comment's author of replies
+# to it, a person of mentions; only while they can see the prompt (a mention on a private
+# prompt tells nobody else of it).
+COMMENT_EVENTS = frozenset({"comment.created", "comment.replied", "user.mentioned"})
+
+
+def _comment_facts(kind: str, data: dict[str, Any], actor_id: str | None) -> Facts | None:
+    from promptvault.comments import service as comments
+    from promptvault.core.caller import Caller
+
+    prompt_id = str(data["promptId"])
+    head = prompts.heads_by_id([prompt_id]).get(prompt_id)
+    if head is None:
+        return None
+    if kind == "comment.created":
+        recipient: str | None = head.owner_id
+    elif kind == "comment.replied":
+        recipient = comments.author_of(str(data["parentId"]))
+    else:
+        recipient = str(data["userId"])
+    if recipient is None or not prompts.is_visible(head, Caller(user_id=recipient)):
+        return None
+    link = f"{get_settings().public_url}/v1/prompts/{head.prompt_id}/comments"
+    return Facts(recipient, actor_id, Target("prompt", prompt_id), head.title, link)
 
 
 def notify(event: Envelope) -> dict[str, Any]:

@@ -34,6 +34,9 @@ VERBS = {
     "prompt.bookmarked": "bookmarked",
     "prompt.forked": "forked",
     "user.followed": "followed",
+    "comment.created": "commented on",
+    "comment.replied": "replied to your comment on",
+    "user.mentioned": "mentioned you on",
 }
 
 

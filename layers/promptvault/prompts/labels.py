@@ -232,6 +232,7 @@ def _write(
             moved_by=caller.user_id,
             moved_at=now,
             revision=revision,
+            owner_id=head.owner_id,
         )
         try:
             repo.save_label_move(moved, revision - 1, record)

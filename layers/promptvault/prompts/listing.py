@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pynamodb.expressions.operand import Path
+
 from promptvault.core.caller import Caller
 from promptvault.core.cursors import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page_meta
 from promptvault.data.models import PromptItem, PromptStatsItem
@@ -49,9 +51,12 @@ def list_my_prompts(
 def list_public_of(
     owner_id: str, cursor: str | None, limit: int
 ) -> tuple[list[PromptItem], dict[str, Any]]:
-    """A person's public, published prompts, newest first (their profile page)."""
+    """A person's public, published prompts, newest first (their profile page); hidden ones
+    (reports, a moderator) are not listed."""
     scope = f"user-prompts:{owner_id}"
-    condition = (PromptItem.visibility == "public") & (PromptItem.status == "published")
+    action = Path("moderation.action")  # a map's attribute: the typed stubs know no paths
+    shown = action.does_not_exist() | (action != "hide")
+    condition = (PromptItem.visibility == "public") & (PromptItem.status == "published") & shown
     items, last = repo.query_owner_prompts(owner_id, limit, decode_cursor(cursor, scope), condition)
     return items, page_meta(last, scope)
 

@@ -14,16 +14,21 @@ label's history 1 Query.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 
 from promptvault.data.models import (
     LABELS,
     MAX_VERSION,
     META,
+    SHARE_PREFIX,
     STATS,
+    CollectionEntryItem,
+    CommentItem,
+    CommentLikeItem,
     FeedIndex,
     ForkItem,
     Item,
@@ -32,13 +37,16 @@ from promptvault.data.models import (
     PromptItem,
     PromptStatsItem,
     RatingItem,
+    ReplyItem,
+    ShareItem,
     SlugItem,
     VersionItem,
     label_move_prefix,
     prompt_pk,
+    share_sk,
     version_sk,
 )
-from promptvault.data.transactions import failed_at, transaction
+from promptvault.data.transactions import failed_at, failed_conditions, transaction
 
 
 class SlugTaken(Exception):
@@ -163,9 +171,21 @@ def save_edit(head: PromptItem, expected_revision: int, version: VersionItem | N
 
 
 # What the cleanup after a delete removes from the prompt's partition (labels and their
-# history included: they live in it, decision 44). Kept: moderation
-# records (an audit trail, docs/identity.md) and views/copies (they expire within 2 days).
-LEFTOVERS: tuple[type[Item], ...] = (VersionItem, RatingItem, ForkItem, LabelsItem, LabelMoveItem)
+# history included: they live in it, decision 44; share links too; and the prompt's place
+# in every collection, decision 68). Kept: moderation records (an audit trail,
+# docs/identity.md) and views/copies (they expire within 2 days).
+LEFTOVERS: tuple[type[Item], ...] = (
+    VersionItem,
+    RatingItem,
+    ForkItem,
+    LabelsItem,
+    LabelMoveItem,
+    ShareItem,
+    CollectionEntryItem,
+    CommentItem,  # comments, replies and their likes live in the partition (issue 12)
+    ReplyItem,
+    CommentLikeItem,
+)
 
 
 def delete_prompt(head: PromptItem, deleted_at: str) -> None:
@@ -307,3 +327,128 @@ def query_label_history(
             last_evaluated_key=start,
         )
     )
+
+
+# --- share links (PK=PROMPT#<pid>, SK=SHARE#<sid>) ----------------------------------------------
+
+
+def put_share(share: ShareItem) -> None:
+    share.save(condition=ShareItem.pk.does_not_exist())
+
+
+def query_shares(
+    prompt_id: str, limit: int, start: dict[str, Any] | None
+) -> tuple[list[ShareItem], dict[str, Any] | None]:
+    """A prompt's share links, newest first (a share id starts with its creation time)."""
+    return page(
+        ShareItem.query(
+            prompt_pk(prompt_id),
+            ShareItem.sk.startswith(SHARE_PREFIX),
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=start,
+        )
+    )
+
+
+def get_share(prompt_id: str, share_id: str) -> ShareItem | None:
+    try:
+        return ShareItem.get(prompt_pk(prompt_id), share_sk(share_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def spend_share_view(prompt_id: str, share_id: str, token_hash: str, now: str) -> bool:
+    """One view of a live link, counted in one conditional write: False (nothing written)
+    when the link does not exist, the token does not match, or the link has ended."""
+    live = (
+        (ShareItem.token_hash == token_hash)
+        & ShareItem.revoked_at.does_not_exist()
+        & (ShareItem.ends_at > now)
+        & (ShareItem.max_views.does_not_exist() | (ShareItem.views < ShareItem.max_views))
+    )
+    try:
+        ShareItem(prompt_pk(prompt_id), share_sk(share_id)).update(
+            actions=[ShareItem.views.add(1), ShareItem.last_viewed_at.set(now)], condition=live
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def revoke_share(prompt_id: str, share_id: str, now: str, swept_at: datetime) -> bool:
+    """Mark a link revoked (it answers 410 until the TTL sweeps it); False when there is no
+    such link or it was revoked already (nothing written)."""
+    try:
+        ShareItem(prompt_pk(prompt_id), share_sk(share_id)).update(
+            actions=[ShareItem.revoked_at.set(now), ShareItem.expires_at.set(swept_at)],
+            condition=ShareItem.pk.exists() & ShareItem.revoked_at.does_not_exist(),
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+# --- export and import (issue 13, docs/imports.md) ---------------------------------------------
+
+
+def query_all_versions(prompt_id: str) -> list[VersionItem]:
+    """Every version of a prompt, oldest first (one Query per 1 MB page)."""
+    return list(
+        VersionItem.query(
+            prompt_pk(prompt_id),
+            VersionItem.sk.between(version_sk(1), version_sk(MAX_VERSION)),
+        )
+    )
+
+
+def labels_of(prompt_ids: list[str]) -> dict[str, LabelsItem]:
+    """The labels items of these prompts, by id: one BatchGetItem per 100 (none for none)."""
+    keys = [(prompt_pk(pid), LABELS) for pid in dict.fromkeys(prompt_ids)]
+    return {item.prompt_id: item for item in (LabelsItem.batch_get(keys) if keys else ())}
+
+
+class WritesRefused(Exception):
+    """A batched insert's transaction was cancelled by these conditions (positions in
+    ``insert_many``'s order: each prompt's items, then the ``also`` writes)."""
+
+    def __init__(self, positions: list[int]) -> None:
+        super().__init__(positions)
+        self.positions = positions
+
+
+# A write another domain adds to a batched insert: (item, condition or None, update actions
+# or None: an update instead of a put).
+AlsoWrite = tuple[Item, Condition | None, list[Any] | None]
+
+
+def insert_many(
+    prompts: list[tuple[PromptItem, list[VersionItem], LabelsItem | None]],
+    also: list[AlsoWrite],
+) -> None:
+    """Several new prompts (head, versions, slug guard, zeroed stats, labels) and the
+    ``also`` writes in one TransactWriteItems: at most 100 writes, all or none. Every item
+    is written as ``insert_prompt`` writes it, conditions included; WritesRefused names the
+    positions whose condition failed: pynamodb sends the puts in the order written here,
+    then the updates, so an ``also`` update counts after every put."""
+    try:
+        with transaction() as tx:
+            for head, versions, labels in prompts:
+                tx.save(head, condition=PromptItem.pk.does_not_exist())
+                for version in versions:
+                    tx.save(version, condition=VersionItem.pk.does_not_exist())
+                tx.save(_guard(head), condition=SlugItem.pk.does_not_exist())
+                tx.save(new_stats(head), condition=PromptStatsItem.pk.does_not_exist())
+                if labels is not None:
+                    tx.save(labels, condition=LabelsItem.pk.does_not_exist())
+            for item, condition, actions in also:
+                if actions is None:
+                    tx.save(item, condition=condition)
+                else:
+                    tx.update(item, actions=actions, condition=condition)
+    except TransactWriteError as error:
+        raise WritesRefused(failed_conditions(error)) from error

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BeforeValidator,
     Field,
     ValidationInfo,
@@ -291,6 +292,14 @@ class PromptUpdate(ApiModel):
     visibility: Visibility | None = None
     status: Status | None = None
     change_message: ChangeMessage | None = None
+    comments_closed: Annotated[
+        bool | None,
+        Field(
+            strict=True,
+            description="true closes the prompt to new comments and replies (existing ones "
+            "stay readable), false opens it again",
+        ),
+    ] = None
     publish_history: bool | None = Field(
         None,
         description="When this edit shows a prompt with earlier versions to others: true "
@@ -311,7 +320,7 @@ class PromptUpdate(ApiModel):
 
 
 _REQUIRED_ON_EDIT = frozenset(
-    {"title", "content", "messages", "variables", "tags", "visibility", "status"}
+    {"title", "content", "messages", "variables", "tags", "visibility", "status", "comments_closed"}
 )
 
 
@@ -376,9 +385,11 @@ class _PromptKeys(ApiModel):
 
 
 class ModerationNote(ApiModel):
-    """Shown to the owner and moderators only: a moderator's action that stands."""
+    """Shown to the owner and moderators only: a moderator's action that stands. ``hide``:
+    others cannot see the prompt (reported by enough people, pending review, or hidden by a
+    moderator)."""
 
-    action: Literal["archive"]
+    action: Literal["archive", "hide"]
     reason: str
     at: str
 
@@ -392,6 +403,7 @@ class PromptOut(PromptContentOut, _PromptKeys):
     stats: StatsOut = StatsOut()
     forked_from: ForkedFromOut | None = None
     moderation: ModerationNote | None = None
+    comments_closed: bool = Field(False, description="The owner closed it to new comments")
 
 
 class _VersionKeys(ApiModel):
@@ -496,3 +508,47 @@ class RenderOut(ApiModel):
     type: PromptType
     text: str | None
     messages: list[MessageOut] | None
+
+
+# --- share links ----------------------------------------------------------------------------
+
+ShareStatus = Literal["active", "expired", "exhausted", "revoked"]
+
+
+class ShareCreate(ApiModel):
+    expires_at: AwareDatetime | None = Field(
+        default=None,
+        description=(
+            "When the link stops working: in the future and at most 365 days ahead, else 422. "
+            "Omitted or null: 7 days from now. Stored to the millisecond."
+        ),
+    )
+    max_views: Annotated[
+        int | None,
+        Field(
+            ge=1,
+            le=1_000_000,
+            strict=True,
+            description="How many times the link answers; omitted or null: no view budget",
+        ),
+    ] = None
+
+
+class ShareOut(ApiModel):
+    """A share link as its owner sees it. The token is never shown again after creation."""
+
+    id: str
+    expires_at: str
+    max_views: int | None
+    views: int
+    created_at: str
+    last_viewed_at: str | None
+    revoked_at: str | None
+    status: ShareStatus = Field(
+        description="active: it answers; expired, exhausted (view budget spent) or revoked: 410"
+    )
+
+
+class ShareCreated(ShareOut):
+    token: str = Field(description="The link's secret: shown this once, stored only hashed")
+    url: str = Field(description="GET this URL (no sign-in) to read the prompt")

@@ -88,7 +88,15 @@ def is_visible(head: PromptItem, caller: Caller | None, *, by_slug: bool = False
     finding 1)."""
     if caller is not None and caller.user_id == head.owner_id:
         return True
+    if is_hidden(head):  # pending review or hidden by a moderator: moderators alone
+        return caller is not None and caller.is_moderator
     return _open_to_others(head.visibility, head.status, by_slug)
+
+
+def is_hidden(head: PromptItem) -> bool:
+    """Hidden from everyone but its owner and moderators: reported by enough people (pending
+    review) or hidden by a moderator (issue 12, decision 70)."""
+    return head.moderation is not None and head.moderation.action == "hide"
 
 
 def _open_to_others(visibility: str | None, status: str | None, by_slug: bool) -> bool:
@@ -98,8 +106,9 @@ def _open_to_others(visibility: str | None, status: str | None, by_slug: bool) -
 
 
 def is_listed(head: PromptItem) -> bool:
-    """Public and published: in the feed and search, so its id is anyone's to know."""
-    return head.visibility == "public" and head.status == "published"
+    """Public and published (and not hidden): in the feed and search, so its id is anyone's
+    to know."""
+    return head.visibility == "public" and head.status == "published" and not is_hidden(head)
 
 
 def _index_keys(head: PromptItem) -> None:
@@ -176,12 +185,32 @@ def _snapshot(head: PromptItem, number: int, author: str, message: str | None) -
 
 
 def create_prompt(caller: Caller, data: PromptCreate) -> PromptItem:
+    return insert_new_prompt(caller.user_id, create_content(data), data.visibility, data.status)
+
+
+def create_content(data: PromptCreate) -> dict[str, Any]:
+    """A create body's content as stored, by field (an import stores each version so)."""
     content: dict[str, Any] = {name: getattr(data, name) for name in CONTENT_FIELDS}
     content["variables"] = _variables(data.variables)
     content["tags"] = set(data.tags) or None
     content["content"] = data.template()
     content["messages"] = _messages(data.messages) if data.messages is not None else None
-    return insert_new_prompt(caller.user_id, content, data.visibility, data.status)
+    return content
+
+
+def new_slug(title: str) -> str:
+    """A new prompt's slug: its title's, with a random suffix (insert_new_prompt)."""
+    return _suffixed(slugify(title, max_length=80) or "prompt")
+
+
+def index_keys(head: PromptItem) -> None:
+    """The owner-index and feed keys a new head is written with."""
+    _index_keys(head)
+
+
+def snapshot_of(head: PromptItem, number: int, author: str, message: str | None) -> VersionItem:
+    """Version ``number`` as a copy of the head's content."""
+    return _snapshot(head, number, author, message)
 
 
 def content_of(head: PromptItem) -> dict[str, Any]:
@@ -492,17 +521,60 @@ def archive_as_moderator(prompt_id: str, reason: str) -> PromptItem:
 
 
 def restore_as_moderator(prompt_id: str) -> PromptItem:
-    """Undo a moderator's archive: published again, and the owner's status is theirs again."""
+    """Undo a moderator's archive or a hide: published again (an archived prompt), shown to
+    others again (a hidden one), and the owner's status is theirs again."""
     head = _moderated(prompt_id)
     if head.moderation is None:
-        raise Conflict("No moderator archived this prompt", [{"field": "id", "message": "not"}])
+        raise Conflict(
+            "No moderator archived or hid this prompt", [{"field": "id", "message": "not"}]
+        )
     head.moderation = None
-    return _set_status(head, "published", now_iso())
+    return _set_status(head, "published" if head.status == "archived" else head.status, now_iso())
+
+
+def hide_as_moderator(prompt_id: str, reason: str, *, pending: bool = False) -> PromptItem:
+    """Hidden from everyone but its owner and moderators (it leaves the feed, search and
+    every listing), status unchanged; a moderator's ``restore`` shows it again. ``pending``:
+    hidden by reports, awaiting review. Hiding what is hidden writes nothing, except that a
+    moderator's hide makes a pending one stand."""
+    head = _moderated(prompt_id)
+    standing = head.moderation is not None and not head.moderation.pending
+    if is_hidden(head) and (pending or standing):
+        return head
+    head.moderation = Moderation(
+        action="hide", reason=reason, at=now_iso(), pending=True if pending else None
+    )
+    return _set_status(head, head.status, head.moderation.at)
+
+
+def unhide_pending(prompt_id: str) -> PromptItem | None:
+    """A dismissal: a prompt hidden by reports, pending review, is shown again; anything a
+    moderator decided stands. None when the prompt is gone."""
+    head = repo.get_head(prompt_id) if _ID.match(prompt_id) else None
+    if head is None or head.moderation is None or not head.moderation.pending:
+        return head
+    head.moderation = None
+    return _set_status(head, head.status, now_iso())
+
+
+def delete_as_moderator(prompt_id: str) -> PromptItem:
+    """Removed by a moderator: deleted as its owner would delete it (the moderation record
+    stays, an audit trail)."""
+    head = _moderated(prompt_id)
+    try:
+        repo.delete_prompt(head, now_iso())
+    except repo.RevisionMismatch as exc:
+        raise Conflict("The prompt changed while it was being removed; try again") from exc
+    return head
 
 
 def _moderated(prompt_id: str) -> PromptItem:
+    """A prompt moderators act on: one others could see (public or unlisted, not a draft),
+    or one already hidden or archived by moderation."""
     head = repo.get_head(prompt_id) if _ID.match(prompt_id) else None
-    if head is None or not is_visible(head, None):
+    if head is None:
+        raise NotFound(_NOT_FOUND)
+    if head.moderation is None and not _open_to_others(head.visibility, head.status, False):
         raise NotFound(_NOT_FOUND)
     return head
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from promptvault.core.caller import Caller
-from promptvault.data.models import PromptItem, PromptStatsItem, Variable, VersionItem
+from promptvault.data.models import PromptItem, PromptStatsItem, ShareItem, Variable, VersionItem
 from promptvault.prompts.schemas import (
     ForkedFromOut,
     MessageOut,
     ModerationNote,
     PromptOut,
+    ShareOut,
     StatsOut,
     VariableOut,
     VersionOut,
@@ -83,7 +84,7 @@ def _moderation(head: PromptItem, viewer: Caller | None) -> ModerationNote | Non
     note = head.moderation
     if note is None or not may_moderate_view(head, viewer):
         return None
-    return ModerationNote(action="archive", reason=note.reason, at=note.at)
+    return ModerationNote(action=note.action, reason=note.reason, at=note.at)  # type: ignore[arg-type]
 
 
 def _forked_from(head: PromptItem, viewer: Caller | None) -> ForkedFromOut | None:
@@ -115,6 +116,7 @@ def prompt_out(
         stats=stats_out(stats),
         forked_from=_forked_from(head, viewer),
         moderation=_moderation(head, viewer),
+        comments_closed=bool(head.comments_closed),
     )
 
 
@@ -135,3 +137,16 @@ def version_out(version: VersionItem) -> VersionOut:
 
 def version_summary(version: VersionItem) -> VersionSummary:
     return VersionSummary(title=version.title, **_history(version))
+
+
+def share_out(share: ShareItem, status: str) -> ShareOut:
+    return ShareOut(
+        id=share.share_id,
+        expires_at=share.ends_at,
+        max_views=share.max_views,
+        views=share.views,
+        created_at=share.created_at,
+        last_viewed_at=share.last_viewed_at,
+        revoked_at=share.revoked_at,
+        status=status,  # type: ignore[arg-type]
+    )

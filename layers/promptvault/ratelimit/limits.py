@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Limit | None] = {
     "auth-ip": Limit(30, 60),
     "rating": Limit(30, 3600),
     "prompt-create": Limit(10, 3600),
+    "import": Limit(20, 3600),  # imports started; the prompts they make have a daily quota
+    "webhook": Limit(30, 3600),  # creating webhooks and test pings (each ping is an HTTP call)
+    "comment": Limit(20, 600),  # writing comments and replies: a conversation, not a flood
+    "report": Limit(10, 3600),  # reports filed: each one lands in a moderator's queue
     "general": Limit(100, 60),
 }
 
@@ -47,6 +51,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "auth": ("auth-account", "auth-ip"),
     "rating": ("rating",),
     "prompt-create": ("prompt-create",),
+    "import": ("import",),
+    "webhook": ("webhook",),
+    "comment": ("comment",),
+    "report": ("report",),
     "general": ("general",),
     "none": (),
 }

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pydantic import Field
+
 from promptvault.core.schema import ApiModel
 
 
@@ -10,6 +12,9 @@ class CategoryOut(ApiModel):
     icon: str
     color: str
     parent: str | None
+    prompt_count: int = Field(
+        description="Public, published prompts in the category (kept from the table's stream)"
+    )
 
 
 class ModelOut(ApiModel):

@@ -19,12 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
 from promptvault.streams.records import Change, Image
 from promptvault.users import reputation as reputation_rules
 
 Deltas = dict[str, int]
 Key = tuple[str, str]
+# What an aggregate counter item is made with when its first count creates it (and what every
+# later update sets again, unchanged): the attributes that list it (GSI1 keys), name it and
+# expire it. ``None``: the counter item must already exist (stats, profiles).
+Seed = dict[str, Any]
 
 
 def prompt_stats(image: Image) -> Key:
@@ -44,6 +50,22 @@ def followee_profile(image: Image) -> Key:
 def follower_profile(image: Image) -> Key:
     """The profile of the user who follows (``followerId``)."""
     return f"USER#{image['followerId']}", "PROFILE"
+
+
+def _comment_key(prompt_id: object, comment_id: object) -> Key:
+    """A comment's item: ``cm_`` + the prompt's 32 hex digits + its local id (comments/
+    service.py), in the prompt's partition."""
+    return f"PROMPT#{prompt_id}", f"COMMENT#{str(comment_id)[35:]}"
+
+
+def liked_comment(image: Image) -> Key:
+    """The comment (or reply) a like item points at."""
+    return _comment_key(image["promptId"], image["commentId"])
+
+
+def thread_comment(image: Image) -> Key:
+    """The top-level comment a reply belongs to (``parentId``)."""
+    return _comment_key(image["promptId"], image["parentId"])
 
 
 def _before_after(change: Change) -> tuple[Image | None, Image | None]:
@@ -67,6 +89,21 @@ def presence(name: str) -> Callable[[Change], Deltas]:
         return {name: moved} if moved else {}
 
     return deltas
+
+
+def when(
+    test: Callable[[Image], bool], rule: Callable[[Change], Deltas]
+) -> Callable[[Change], Deltas]:
+    """``rule`` for the items ``test`` holds of (an item never changes what it is)."""
+
+    def deltas(change: Change) -> Deltas:
+        return rule(change) if test(change.image) else {}
+
+    return deltas
+
+
+def _on_reply(image: Image) -> bool:
+    return bool(image.get("onReply"))
 
 
 def usage(change: Change) -> Deltas:
@@ -125,9 +162,13 @@ def reputation(change: Change) -> Deltas:
 
 
 def _listed(head: Image | None) -> int:
+    """Public, published and not hidden (prompts/service.py ``is_listed``)."""
     if head is None:
         return 0
-    return int(head.get("visibility") == "public" and head.get("status") == "published")
+    hidden = (head.get("moderation") or {}).get("action") == "hide"
+    return int(head.get("visibility") == "public" and head.get("status") == "published") * int(
+        not hidden
+    )
 
 
 def public_prompts(change: Change) -> Deltas:
@@ -135,6 +176,90 @@ def public_prompts(change: Change) -> Deltas:
     before, after = _before_after(change)
     moved = _listed(after) - _listed(before)
     return {"publicPrompts": moved} if moved else {}
+
+
+# --- aggregates over public prompts: tags and categories (issue 12) ---------------------------
+
+TAG_DAY_TTL_SECONDS = 40 * 24 * 3600  # beyond the longest popularity window (30 days)
+
+
+def _facet(head: Image | None, name: str) -> set[str]:
+    """A head's tags (or its category) as counted: only while it is public and published."""
+    if not _listed(head):
+        return set()
+    assert head is not None
+    value = head.get(name)
+    if name == "category":
+        return {str(value)} if value else set()
+    return {str(tag) for tag in value or ()}
+
+
+def _moved(change: Change, name: str) -> tuple[set[str], set[str]]:
+    """What the change added to and took from the counted facet (tags or category)."""
+    before, after = _before_after(change)
+    was, now = _facet(before, name), _facet(after, name)
+    return now - was, was - now
+
+
+def tag_counts(change: Change) -> list[tuple[Key, Deltas, Seed]]:
+    """Each tag's count of public, published prompts: +1 when a head starts counting it
+    (created, published, tagged), -1 when it stops (edited away, hidden, deleted)."""
+    added, removed = _moved(change, "tags")
+    return [
+        ((f"TAG#{tag}", "COUNT"), {"count": sign}, {"tag": tag, "GSI1PK": "TAGS", "GSI1SK": tag})
+        for tags, sign in ((added, 1), (removed, -1))
+        for tag in sorted(tags)
+    ]
+
+
+def category_counts(change: Change) -> list[tuple[Key, Deltas, Seed]]:
+    """Each category's count of public, published prompts, as ``tag_counts``."""
+    added, removed = _moved(change, "category")
+    return [
+        ((f"CATEGORY#{slug}", "COUNT"), {"count": sign}, {"category": slug})
+        for slugs, sign in ((added, 1), (removed, -1))
+        for slug in sorted(slugs)
+    ]
+
+
+def tag_days(change: Change) -> list[tuple[Key, Deltas, Seed]]:
+    """A tag's uses per UTC day: +1 on the day a public, published head starts counting it
+    (its ``updatedAt``: the same on every delivery of the record). Only additions: the
+    popularity of a window is what was tagged in it; removals do not un-happen."""
+    added, _ = _moved(change, "tags")
+    if not added or change.new is None:
+        return []
+    moment = str(change.new.get("updatedAt") or change.new.get("createdAt") or "")
+    try:
+        day = datetime.fromisoformat(moment).astimezone(UTC)
+    except ValueError:
+        return []  # a head without a time (none is written so): nothing to date it by
+    expires = int(day.timestamp()) + TAG_DAY_TTL_SECONDS
+    return [
+        (
+            (f"TAGDAY#{day.date().isoformat()}", f"TAG#{tag}"),
+            {"uses": 1},
+            {"tag": tag, "expiresAt": expires},
+        )
+        for tag in sorted(added)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """A counted entity whose records move several counter items, which the first count
+    creates (with its ``Seed``) instead of requiring them to exist."""
+
+    entity: str
+    spread: Callable[[Change], list[tuple[Key, Deltas, Seed]]]
+    target_type: str
+
+
+AGGREGATES: tuple[Aggregate, ...] = (
+    Aggregate("Prompt", tag_counts, "TagCount"),
+    Aggregate("Prompt", category_counts, "CategoryCount"),
+    Aggregate("Prompt", tag_days, "TagDay"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +281,23 @@ COUNTERS: tuple[Counter, ...] = (
     Counter("Prompt", owner_profile, public_prompts, target_type="User"),
     Counter("Follow", followee_profile, presence("followers"), target_type="User"),
     Counter("Follow", follower_profile, presence("following"), target_type="User"),
+    # comments (issue 12): a like counts on its comment, a reply on its thread's comment; the
+    # counter item keeps its own type (a reply's likes land on a Reply)
+    Counter(
+        "CommentLike",
+        liked_comment,
+        when(lambda image: not _on_reply(image), presence("likes")),
+        target_type="Comment",
+    ),
+    Counter("CommentLike", liked_comment, when(_on_reply, presence("likes")), target_type="Reply"),
+    Counter("Reply", thread_comment, presence("replyCount"), target_type="Comment"),
 )
 
 
 def counted_entities() -> frozenset[str]:
-    return frozenset(counter.entity for counter in COUNTERS)
+    return frozenset(counter.entity for counter in COUNTERS) | frozenset(
+        aggregate.entity for aggregate in AGGREGATES
+    )
 
 
 @dataclass
@@ -169,15 +306,23 @@ class Pending:
 
     target_type: str
     events: dict[str, tuple[str, Deltas]] = field(default_factory=dict)  # eventID -> (seq, Δ)
+    seed: Seed | None = None  # an aggregate's: the first count creates the item with it
 
 
 class CounterPlan:
     """One batch's deltas, grouped by the counter item they land on."""
 
-    def __init__(self, counters: tuple[Counter, ...] = COUNTERS) -> None:
+    def __init__(
+        self,
+        counters: tuple[Counter, ...] = COUNTERS,
+        aggregates: tuple[Aggregate, ...] = AGGREGATES,
+    ) -> None:
         self._by_entity: dict[str, list[Counter]] = {}
         for counter in counters:
             self._by_entity.setdefault(counter.entity, []).append(counter)
+        self._aggregates: dict[str, list[Aggregate]] = {}
+        for aggregate in aggregates:
+            self._aggregates.setdefault(aggregate.entity, []).append(aggregate)
         self.pending: dict[Key, Pending] = {}
 
     def add(self, change: Change) -> None:
@@ -189,3 +334,8 @@ class CounterPlan:
             pending = self.pending.setdefault(target, Pending(counter.target_type))
             # A record repeated inside one batch (a redelivery) is the same event: once.
             pending.events.setdefault(change.event_id, (change.sequence, deltas))
+        for aggregate in self._aggregates.get(change.entity or "", ()):
+            for target, deltas, seed in aggregate.spread(change):
+                pending = self.pending.setdefault(target, Pending(aggregate.target_type))
+                pending.seed = seed
+                pending.events.setdefault(change.event_id, (change.sequence, deltas))

@@ -13,8 +13,8 @@ import time
 from typing import Any
 
 from promptvault.data.batches import batch_get, batch_put
-from promptvault.streams.counter_rules import Deltas, Key
-from promptvault.streams.exactly_once import CounterState
+from promptvault.streams.counter_rules import Deltas, Key, Seed
+from promptvault.streams.exactly_once import ABSENT, CounterState
 
 MARKER_TTL_SECONDS = 3 * 24 * 3600  # beyond the stream's 24 h retention and the retry window
 
@@ -86,9 +86,12 @@ class DynamoCounterStore:
         totals: Deltas,
         expected: int | None,
         applied: list[bytes],
+        seed: Seed | None = None,
     ) -> bool:
         counts = {**totals, "updates": 1}  # ``updates`` orders the item's versions
         names = {f"#c{i}": name for i, name in enumerate(counts)}
+        if expected != ABSENT:
+            names["#u"] = "updates"  # the condition names it
         values: dict[str, Any] = {
             f":c{i}": {"N": str(counts[name])} for i, name in enumerate(counts)
         }
@@ -96,17 +99,25 @@ class DynamoCounterStore:
         values[":last"] = {"BS": applied}
         if expected is None:
             condition = "attribute_exists(PK) AND attribute_not_exists(#u)"
+        elif expected == ABSENT:
+            condition = "attribute_not_exists(PK)"  # an aggregate's first count creates it
         else:
             condition = "#u = :expected"
             values[":expected"] = {"N": str(expected)}
         adds = ", ".join(f"#c{i} :c{i}" for i in range(len(counts)))
+        sets = ["#type = :type", "lastEvents = :last"]
+        for i, (name, value) in enumerate(sorted((seed or {}).items())):
+            names[f"#s{i}"] = name
+            values[f":s{i}"] = {"N": str(value)} if isinstance(value, int) else {"S": str(value)}
+            sets.append(f"#s{i} = :s{i}")
         try:
             self.client.update_item(
                 TableName=self.table,
                 Key=self._key(target),
-                UpdateExpression=f"ADD {adds} SET #type = :type, lastEvents = :last",
-                ConditionExpression=condition,  # never (re)creates it; loses to a newer write
-                ExpressionAttributeNames={**names, "#type": "type", "#u": "updates"},
+                UpdateExpression=f"ADD {adds} SET {', '.join(sets)}",
+                # never (re)creates a stats item or a profile; loses to a newer write
+                ConditionExpression=condition,
+                ExpressionAttributeNames={**names, "#type": "type"},
                 ExpressionAttributeValues=values,
             )
         except self.client.exceptions.ConditionalCheckFailedException:

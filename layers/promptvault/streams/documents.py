@@ -28,6 +28,10 @@ def prompt_stats(stats: dict[str, Any] | None) -> PromptStats:
     )
 
 
+def _hidden(head: dict[str, Any]) -> bool:
+    return ((head.get("moderation") or {}).get("action")) == "hide"
+
+
 def build_document(head: dict[str, Any], stats: dict[str, Any] | None = None) -> PromptDocument:
     """A document from plain head attributes; without ``stats`` the engine keeps its own."""
     return PromptDocument(
@@ -41,7 +45,8 @@ def build_document(head: dict[str, Any], stats: dict[str, Any] | None = None) ->
         category=head.get("category"),
         model=head.get("model"),
         tags=tuple(sorted(head.get("tags") or ())),
-        visibility=str(head["visibility"]),
+        # a hidden prompt (reports, a moderator) is searchable by its owner alone, as private
+        visibility="private" if _hidden(head) else str(head["visibility"]),
         status=str(head["status"]),
         created_at=str(head["createdAt"]),
         stats=prompt_stats(stats),

@@ -7,12 +7,18 @@ findable and a redelivered one is skipped. No transaction: an item write costs 1
 2. The table operations go through a ``CounterStore`` (``streams/counter_store.py`` on
 DynamoDB). See docs/streams.md, "Exactly once".
 
-Counters never create their counter item: the update is conditional on the item existing
-(at the version read). A prompt's stats item is created with the prompt and deleted with
-it, a profile with the account (follower and following counts included: a follow's REMOVE
-after its account is gone is dropped); once gone it never comes back (ids are never reused), so a
-record whose counter item is gone is dropped, counted as applied: no retry, no poison, and
-no deleted prompt's counters or deleted account's profile resurrected by a late ADD.
+Counters never create their counter item (aggregates aside, below): the update is
+conditional on the item existing (at the version read). A prompt's stats item is created with
+the prompt and deleted with it, a profile with the account (follower and following counts
+included: a follow's REMOVE after its account is gone is dropped); once gone it never comes
+back (ids are never reused), so a record whose counter item is gone is dropped, counted as
+applied: no retry, no poison, and no deleted prompt's counters or deleted account's profile
+resurrected by a late ADD.
+
+Aggregates (a tag's or a category's count of public prompts, a tag's uses per day) are the
+exception: nothing else creates them, so a group with a ``seed`` that finds no item creates
+it, on the condition that it still does not exist (``ABSENT``); two batches racing to create
+it cannot both win, and the loser reads again and finds the item (and its ``lastEvents``).
 """
 
 from __future__ import annotations
@@ -21,13 +27,14 @@ import hashlib
 from dataclasses import dataclass
 from typing import Protocol
 
-from promptvault.streams.counter_rules import Deltas, Key, Pending
+from promptvault.streams.counter_rules import Deltas, Key, Pending, Seed
 
 DIGEST_BYTES = 12  # an event's identity on its counter item (96 bits: no collision in practice)
 # Events per counter update: ``lastEvents`` holds their digests, and 40 x 12 bytes keeps a
 # stats item under 1 KB, so each update is one write unit (tests/unit/test_counter_protocol.py).
 MAX_EVENTS_PER_UPDATE = 40
 MAX_ATTEMPTS = 8  # optimistic retries while other shards' batches move the same counter item
+ABSENT = -1  # the version of an aggregate counter item that does not exist yet
 
 
 def event_digest(event_id: str) -> bytes:
@@ -65,9 +72,11 @@ class CounterStore(Protocol):
         totals: Deltas,
         expected: int | None,
         applied: list[bytes],
+        seed: Seed | None = None,
     ) -> bool:
-        """ADD the totals, ``updates`` + 1 and SET ``lastEvents`` = applied, on the condition
-        that the item exists at version ``expected``; False when that condition failed."""
+        """ADD the totals, ``updates`` + 1 and SET ``lastEvents`` = applied (and the seed's
+        attributes), on the condition that the item exists at version ``expected`` (that it
+        does not exist, when ``expected`` is ``ABSENT``); False when that condition failed."""
         ...
 
 
@@ -84,7 +93,11 @@ def _totals(events: list[tuple[str, Deltas]]) -> Deltas:
 
 
 def apply(
-    store: CounterStore, target: Key, target_type: str, events: list[tuple[str, Deltas]]
+    store: CounterStore,
+    target: Key,
+    target_type: str,
+    events: list[tuple[str, Deltas]],
+    seed: Seed | None = None,
 ) -> list[str]:
     """Apply the events' deltas to the counter item exactly once; the ids of the events that
     were skipped (applied before, or dropped because the counter item is gone).
@@ -102,6 +115,8 @@ def apply(
     digests = {event_id: event_digest(event_id) for event_id, _ in events}
     for _ in range(MAX_ATTEMPTS):
         state = store.read(target)
+        if state is None and seed is not None:  # an aggregate's first count creates it
+            state = CounterState(ABSENT, frozenset())
         if state is None:  # gone for good (deleted prompt or account): dropped
             return list(digests)
         fresh = [(eid, d) for eid, d in events if digests[eid] not in state.last]
@@ -113,7 +128,7 @@ def apply(
         if state.last:
             store.mark(target, state.last)
         applied = [digests[eid] for eid, _ in fresh]
-        if store.update(target, target_type, _totals(fresh), state.version, applied):
+        if store.update(target, target_type, _totals(fresh), state.version, applied, seed):
             fresh_ids = {eid for eid, _ in fresh}
             return [eid for eid in digests if eid not in fresh_ids]
     raise CounterContention(f"{target} kept moving for {MAX_ATTEMPTS} attempts")
@@ -128,7 +143,8 @@ def apply_batch(store: CounterStore, pending: dict[Key, Pending]) -> set[str]:
         for start in range(0, len(items), MAX_EVENTS_PER_UPDATE):
             chunk = items[start : start + MAX_EVENTS_PER_UPDATE]
             try:
-                apply(store, target, group.target_type, [(e, d) for e, (_, d) in chunk])
+                events = [(e, d) for e, (_, d) in chunk]
+                apply(store, target, group.target_type, events, group.seed)
             except Exception:
                 from aws_lambda_powertools import Logger
 

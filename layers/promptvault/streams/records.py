@@ -32,6 +32,9 @@ class Change:
     old: Image | None
     new: Image | None
     by_ttl: bool  # removed by DynamoDB's TTL sweeper, not by a request
+    # the record's ApproximateCreationDateTime (epoch seconds): when the change happened, the
+    # same on every delivery of the record (None when the record does not say)
+    changed_at: float | None = None
 
     @property
     def image(self) -> Image:
@@ -61,6 +64,13 @@ def deserialize(image: dict[str, Any] | None) -> Image | None:
     return {name: _plain(_deserializer.deserialize(value)) for name, value in image.items()}
 
 
+def _epoch(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
 def decode(raw: dict[str, Any]) -> Change:
     try:
         body = raw["dynamodb"]
@@ -77,6 +87,7 @@ def decode(raw: dict[str, Any]) -> Change:
             new=deserialize(body.get("NewImage")),
             by_ttl=identity.get("type") == "Service"
             and identity.get("principalId") == "dynamodb.amazonaws.com",
+            changed_at=_epoch(body.get("ApproximateCreationDateTime")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise PoisonRecord(f"not a DynamoDB stream record: {exc}") from exc

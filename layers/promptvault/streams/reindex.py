@@ -3,8 +3,9 @@ from the table.
 
 An operator command, not a request path, so it Scans: no index lists every prompt head
 (GSI1 is per owner, GSI2 holds only public + published). The Scan is filtered to heads
-(``SK = META``) and paginated; each page's stats come in one BatchGetItem; documents carry
-the table's versions, so running it while the indexer runs is safe (the newer write wins).
+(``PK`` begins with ``PROMPT#``, ``SK = META``) and paginated; each page's stats come in one
+BatchGetItem; documents carry the table's versions, so running it while the indexer runs is
+safe (the newer write wins).
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ def rebuild(client: Any, table: str, backend: SearchBackend, *, reset: bool = Tr
     written = 0
     pages = client.get_paginator("scan").paginate(
         TableName=table,
-        FilterExpression="SK = :meta",
-        ExpressionAttributeValues={":meta": {"S": "META"}},
+        # other entities use SK = META too (collections, imports): the PK names a prompt
+        FilterExpression="begins_with(PK, :prompt) AND SK = :meta",
+        ExpressionAttributeValues={":prompt": {"S": "PROMPT#"}, ":meta": {"S": "META"}},
     )
     for page in pages:
         heads = [deserialize(raw) or {} for raw in page.get("Items", [])]

@@ -7,10 +7,10 @@ prompts are deleted, public ones too (their text is the user's own), with their 
 slugs and fork links; others' forks are their copies and stay.
 
 Order: password check (Cognito InitiateAuth), then keys (a leaked key dies first), follows,
-bookmarks, ratings, prompts, moderation records (anonymised), rate counters, notification
-preferences, the Cognito user, and last the profile with its guards: the email is free at
-once, the username is held (``directory.delete_profile``: the name and an expiry, no user id
-or email) for ``USERNAME_HOLD_DAYS`` so no one else can take it over at once.
+bookmarks, ratings, collections, prompts, moderation records (anonymised), rate counters,
+notification preferences, the Cognito user, and last the profile with its guards: the email
+is free at once, the username is held (``directory.delete_profile``: the name and an expiry,
+no user id or email) for ``USERNAME_HOLD_DAYS`` so no one else can take it over at once.
 A failure before the Cognito step can be repeated by the user; after it, only the profile
 and guards can remain, as with decision 9, for an operator to remove.
 """
@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from promptvault.collections import service as collections
+from promptvault.comments import service as comments
 from promptvault.core.caller import Caller
 from promptvault.core.errors import NotFound
 from promptvault.data.models import (
@@ -32,10 +34,13 @@ from promptvault.data.models import (
 )
 from promptvault.email import preferences as email_preferences
 from promptvault.identity import accounts, apikeys, directory
+from promptvault.imports import service as imports
 from promptvault.moderation.service import anonymise_moderator
 from promptvault.notifications import service as notifications
 from promptvault.prompts import service as prompts
+from promptvault.reports import service as reports
 from promptvault.users import follows
+from promptvault.webhooks import service as webhooks
 
 # type -> what erases it (documentation; ``delete_account`` runs them in order)
 ERASED: dict[str, str] = {
@@ -58,6 +63,8 @@ ERASED: dict[str, str] = {
     "Labels": "with each prompt: in its partition, removed by the delete's cleanup (it names "
     "who moved each label)",
     "LabelMove": "with each prompt: a label's history lives in the prompt's partition",
+    "Share": "with each prompt: its share links live in the prompt's partition (they name "
+    "no one, but open the prompt)",
     "Moderation": "anonymised: GSI1 MODERATOR#<uid>, moderatorId replaced",
     "RateCounter": "PK RATE#user:<uid> and RATE#account:<email>",
     "NotificationPrefs": "USER#<uid> / NOTIFYPREFS, by key (email.preferences.forget); an "
@@ -71,8 +78,48 @@ ERASED: dict[str, str] = {
     "the other's notification or digest, then deleted; as the recipient: PK USER#<uid> "
     "ACTEDBY#, with the notifications",
 }
+ERASED |= {
+    "Webhook": "PK WEBHOOKS#<uid> (webhooks.service.forget), before the prompts, so their "
+    "deletion is delivered to nobody",
+    "WebhookDelivery": "PK WEBHOOKS#<uid>, with the webhooks (their bodies name the prompts)",
+}
+ERASED |= {
+    "Collection": "GSI1 COLLECTIONS#<uid> (collections.service.delete_collections_of), each "
+    "with its entries, before the prompts",
+    "CollectionEntry": "with its collection (GSI1 COLLECTED#<cid>); in others' collections, "
+    "with each of the person's prompts: it lives in the prompt's partition",
+}
+ERASED |= {
+    "Comment": "GSI2 COMMENTER#<uid> (comments.service.forget_author): a comment with replies "
+    "stays as a tombstone without author, body or mentions (deletedAt only); one without is "
+    "removed with its likes; others' on one's prompts go with each prompt",
+    "Reply": "as a comment (GSI2 COMMENTER#<uid>): removed with its likes",
+    "CommentLike": "GSI1 LIKES#<uid> (comments.service.forget_likes); others' likes of one's "
+    "comments go with each comment",
+    "Mention": "as the one mentioned: PK USER#<uid> MENTION#, the name taken out of each "
+    "mentioning comment's mentions; as the author: GSI1 MENTIONEDBY#<uid>",
+}
+ERASED |= {
+    "Report": "as the reporter: GSI2 REPORTER#<uid> (reports.service.forget), kept for the "
+    "moderators with reporterId deleted-user; as the reported person: followed from the "
+    "marks in REPORTED#user#<uid>, the target id replaced (an open one dismissed)",
+    "ReportMark": "the person's open marks go with their reports; the marks of reports of "
+    "the person (PK REPORTED#user#<uid>) are deleted",
+    "ReportOutcome": "PK USER#<uid> REPORTOUTCOME#; others' outcomes of reports of the "
+    "person are deleted (they name the person)",
+}
+ERASED |= {
+    "Import": "GSI1 IMPORTS#<uid> (imports.service.forget), each with its partition; the "
+    "file in the bucket expires after 3 days",
+    "ImportRow": "with its import (PK IMPORT#<iid>): titles of the person's file",
+    "Imported": "PK USER#<uid> IMPORTED#, with the imports",
+    "ImportQuota": "PK USER#<uid> IMPORTDAY#, with the imports",
+}
 NOT_PERSONAL: dict[str, str] = {
     "Usage": "a view or copy of a prompt: prompt id and kind only, expires in 2 days",
+    "TagCount": "a tag's count of public prompts: the tag and a number",
+    "CategoryCount": "a category's count of public prompts: the slug and a number",
+    "TagDay": "a tag's uses on one UTC day: the tag and a number, expires after 40 days",
     "ProcessedEvent": "a digest of a stream event id and its counter item (a profile only by "
     "hash), expires in 3 days",
 }
@@ -125,11 +172,18 @@ def delete_account(caller: Caller, password: str) -> dict[str, int]:
     accounts.login(profile.email, password)  # re-authentication: wrong password is 401
     steps: list[tuple[str, Callable[[], int]]] = [
         ("apiKeys", lambda: apikeys.delete_all(caller.user_id)),
+        ("webhooks", lambda: webhooks.forget(caller.user_id)),
         ("follows", lambda: _follows(caller.user_id)),
         ("bookmarks", lambda: _bookmarks(caller.user_id)),
         ("ratings", lambda: _ratings(caller.user_id)),
+        ("collections", lambda: collections.delete_collections_of(caller.user_id)),
+        ("comments", lambda: comments.forget_author(caller.user_id)),
+        ("commentLikes", lambda: comments.forget_likes(caller.user_id)),
+        ("mentions", lambda: comments.forget_mentioned(caller.user_id, profile.username)),
         ("prompts", lambda: prompts.delete_prompts_of(caller.user_id)),
+        ("imports", lambda: imports.forget(caller.user_id)),
         ("moderation", lambda: anonymise_moderator(caller.user_id)),
+        ("reports", lambda: reports.forget(caller.user_id)),
         ("rateCounters", lambda: _rate_counters(caller.user_id, profile.email)),
         ("notificationPreferences", lambda: email_preferences.forget(caller.user_id)),
         ("notifications", lambda: notifications.forget(caller.user_id)),

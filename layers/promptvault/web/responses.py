@@ -66,6 +66,14 @@ def page(text: str, status: int = 200, headers: dict[str, str] | None = None) ->
     return Response(status, HTML, text, headers=headers)
 
 
+def attachment(text: str, media_type: str, filename: str, status: int = 200) -> Response[str]:
+    """A file to save, not the envelope, for an endpoint that declares its media types
+    (``Endpoint(files=(...))``); ``filename`` is ours, never the caller's (no quoting)."""
+    disposition = f'attachment; filename="{filename}"'
+    content_type = f"{media_type}; charset=utf-8"
+    return Response(status, content_type, text, headers={"Content-Disposition": disposition})
+
+
 _ERRORS = {
     400: "Bad request (a body that is not UTF-8 JSON or form data, a bad cursor, header or token)",
     401: "Missing or invalid credentials",
@@ -99,6 +107,7 @@ def web_refusals(route: Route, takes_body: bool) -> tuple[int, ...]:
 
 PAGE = "text/html"  # the media type the document declares for pages (sent with a charset)
 _PAGE = {"schema": {"type": "string"}}
+_JSON_FILE = {"schema": {"type": "array", "items": {"type": "object"}}}
 
 
 def documented(
@@ -107,12 +116,17 @@ def documented(
     description: str = "Success",
     errors: tuple[int, ...] = (),
     pages: tuple[int, ...] = (),
+    files: tuple[str, ...] = (),
 ) -> dict[int, Any]:
     """OpenAPI responses for a route: the success envelope plus the error envelope (a 204
     documents no content: infra/openapi.py drops what the resolver infers for it). A status
-    in ``pages`` is (also) an HTML page: an HTML endpoint's success and its own refusals."""
+    in ``pages`` is (also) an HTML page: an HTML endpoint's success and its own refusals.
+    ``files``: the success is a file in one of these media types instead of the envelope."""
     success: dict[str, Any] = {"description": description}
-    if status in pages:
+    if files:
+        # a JSON file (the export's json: a list of prompts) is JSON, the others text
+        success["content"] = {m: _JSON_FILE if m == JSON else _PAGE for m in files}
+    elif status in pages:
         success["content"] = {PAGE: _PAGE}
     elif model is not None and status != 204:
         success["content"] = {JSON: {"model": Envelope[model]}}
@@ -141,12 +155,16 @@ class Endpoint:
     # JSON: the envelope. HTML: a page for people (``page``), and the function's own refusals
     # (``errors``) as pages too (web/envelope.py ``error_page``); the web layer's stay JSON.
     media_type: str = JSON
+    # A file to save (``attachment``): the media types its success may be sent as, one per
+    # format it offers; its refusals stay the JSON envelope.
+    files: tuple[str, ...] = ()
 
     def responses(self, route: Route) -> dict[int, Any]:
         """Every status the route can answer, for the OpenAPI document."""
         refusals = web_refusals(route, self.takes_body)
         pages = (self.status, *self.errors) if self.answers_html else ()
-        return documented(self.model, self.status, errors=(*self.errors, *refusals), pages=pages)
+        errors = (*self.errors, *refusals)
+        return documented(self.model, self.status, errors=errors, pages=pages, files=self.files)
 
     @property
     def answers_html(self) -> bool:

@@ -2,12 +2,24 @@
 
 from promptvault_sdk.client import AsyncPromptVault, PromptVault
 from promptvault_sdk.errors import APIError, CompileError, PromptVaultError, Unreachable
-from promptvault_sdk.models import Label, Message, Prompt, Rendered, Variable
+from promptvault_sdk.models import (
+    Import,
+    ImportCounts,
+    ImportRow,
+    Label,
+    Message,
+    Prompt,
+    Rendered,
+    Variable,
+)
 
 __all__ = [
     "APIError",
     "AsyncPromptVault",
     "CompileError",
+    "Import",
+    "ImportCounts",
+    "ImportRow",
     "Label",
     "Message",
     "Prompt",

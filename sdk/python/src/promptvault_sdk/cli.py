@@ -214,6 +214,60 @@ def push(file: Any) -> None:
     click.echo(f"{created['id']}\tversion {created.get('version', 1)}\t{created.get('slug', '')}")
 
 
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["prompts-chat-csv", "langfuse-json", "prompt-yml", "markdown"]),
+    help="default: from the extension (.csv, .json, .yml/.yaml, .md)",
+)
+@click.option("--no-wait", is_flag=True, help="print the import's id and return at once")
+def import_(file: Path, fmt: str | None, no_wait: bool) -> None:
+    """Import FILE's prompts; print the counts and each rejected row's reason."""
+    with _client() as client:
+        try:
+            done = client.import_file(file, fmt, wait=not no_wait)
+            rejected = list(client.import_rows(done.id, "rejected")) if done.finished else []
+        except PromptVaultError as error:
+            raise _fail(error) from error
+        except (ValueError, TimeoutError) as error:  # an unknown extension; still processing
+            raise click.ClickException(str(error)) from error
+    if not done.finished:
+        click.echo(f"{done.id}\t{done.status}")
+        return
+    counts = done.counts
+    click.echo(
+        f"{done.id}\t{done.status}\tcreated {counts.created}\tskipped {counts.skipped}"
+        f"\trejected {counts.rejected}"
+    )
+    if done.error:
+        click.echo(f"error: {done.error}")
+    for row in rejected:
+        click.echo(f"row {row.number}\t{row.title or ''}\t{row.reason}")
+    if done.status == "failed":
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv", "yaml", "markdown"]), default="json"
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="a file")
+def export(fmt: str, output: Path | None) -> None:
+    """Export one's own prompts (json carries versions and labels) to stdout or --output."""
+    with _client() as client:
+        try:
+            text = client.export(fmt)
+        except PromptVaultError as error:
+            raise _fail(error) from error
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"saved {output}")
+
+
 def main() -> None:
     cli(prog_name="pv")
 

@@ -9,19 +9,42 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from promptvault_sdk.errors import APIError, PromptVaultError, Unreachable
-from promptvault_sdk.models import Label, Message, Prompt, Rendered
+from promptvault_sdk.models import Import, ImportRow, Label, Message, Prompt, Rendered
 
 log = logging.getLogger("promptvault_sdk")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# The import format each file extension means (``import_file`` without ``format``).
+IMPORT_FORMATS = {
+    ".csv": "prompts-chat-csv",
+    ".json": "langfuse-json",
+    ".yml": "prompt-yml",
+    ".yaml": "prompt-yml",
+    ".md": "markdown",
+    ".markdown": "markdown",
+}
+EXPORT_FORMATS = ("json", "csv", "yaml", "markdown")
+INLINE_IMPORT_CHARS = 60_000  # the API's inline limit; a larger file goes by pre-signed PUT
+
+
+def import_format_of(path: str | Path) -> str:
+    """The import format a file name's extension names; ValueError for another one."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in IMPORT_FORMATS:
+        known = ", ".join(sorted(IMPORT_FORMATS))
+        raise ValueError(f"cannot tell the format of {Path(path).name!r} ({known}): pass format=")
+    return IMPORT_FORMATS[suffix]
+
+
 Fallback = str | list[Message] | Prompt | None
 CacheKey = tuple[str, str | None, int | None]
 
@@ -339,6 +362,86 @@ class PromptVault(_Core):
         moved = Label.from_api(_data(response))
         self.invalidate(name_or_id, label)
         return moved
+
+    # --- import and export -----------------------------------------------------------------
+
+    def import_file(
+        self,
+        path: str | Path,
+        format: str | None = None,
+        wait: bool = True,
+        *,
+        timeout: float = 900.0,
+        poll_seconds: float = 0.5,
+    ) -> Import:
+        """Import a file: inline when it is small UTF-8 text, else through the pre-signed
+        upload URL; ``format`` from the extension unless given. With ``wait``, the import
+        once done or failed (``TimeoutError`` after ``timeout`` seconds)."""
+        path = Path(path)
+        fmt = format or import_format_of(path)
+        data = path.read_bytes()
+        try:
+            text: str | None = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None  # the worker says what is wrong with it
+        if text is not None and 0 < len(text) <= INLINE_IMPORT_CHARS:
+            body: dict[str, Any] = {"format": fmt, "content": text}
+            started = Import.from_api(_data(self.request("POST", "/v1/imports", json=body)))
+        else:
+            body = {"format": fmt, "filename": path.name[:200]}
+            started = Import.from_api(_data(self.request("POST", "/v1/imports", json=body)))
+            self._upload(started, data)
+        return self.wait_for_import(started.id, timeout, poll_seconds) if wait else started
+
+    def _upload(self, started: Import, data: bytes) -> None:
+        """The file's bytes to the pre-signed URL: no API credentials go with it (the URL is
+        its own authorisation; S3 refuses a second one)."""
+        if not started.upload_url:
+            raise PromptVaultError("the import has no upload URL")
+        response = httpx.put(started.upload_url, content=data, timeout=self.timeout)
+        if response.status_code >= 300:
+            detail = f"{response.status_code} {response.text[:200]}"
+            raise PromptVaultError(f"upload of import {started.id} failed: {detail}")
+
+    def wait_for_import(
+        self, import_id: str, timeout: float = 900.0, poll_seconds: float = 0.5
+    ) -> Import:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.get_import(import_id)
+            if found.finished:
+                return found
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"import {import_id} is still {found.status}")
+            self._sleep(poll_seconds)
+
+    def get_import(self, import_id: str) -> Import:
+        path = f"/v1/imports/{quote(import_id, safe='')}"
+        return Import.from_api(_data(self.request("GET", path)))
+
+    def import_rows(self, import_id: str, status: str | None = None) -> Iterator[ImportRow]:
+        """Every row of an import (``status``: created, skipped or rejected), page by page."""
+        path = f"/v1/imports/{quote(import_id, safe='')}/rows"
+        cursor: str | None = None
+        while True:
+            params: dict[str, Any] = {"limit": 100}
+            if status:
+                params["status"] = status
+            if cursor:
+                params["cursor"] = cursor
+            response = self.request("GET", path, params=params)
+            for row in _data(response):
+                yield ImportRow.from_api(row)
+            cursor = response.json().get("meta", {}).get("nextCursor")
+            if not cursor:
+                return
+
+    def export(self, format: str = "json") -> str:
+        """Every prompt the key's owner owns, as the text of a file in ``format``."""
+        response = self.request("GET", "/v1/users/me/export", params={"format": format})
+        if response.status_code >= 400:
+            raise api_error(response)
+        return response.text
 
 
 class AsyncPromptVault(_Core):

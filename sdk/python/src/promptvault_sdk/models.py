@@ -186,3 +186,72 @@ def _replace_fallback(prompt: Prompt) -> Prompt:
     from dataclasses import replace
 
     return replace(prompt, is_fallback=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportCounts:
+    created: int = 0
+    skipped: int = 0
+    rejected: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """An import (``POST /v1/imports``, ``GET /v1/imports/{id}``): ``status`` is
+    awaiting-upload, processing, done or failed."""
+
+    id: str
+    status: str
+    format: str
+    counts: ImportCounts
+    created_at: str
+    filename: str | None = None
+    finished_at: str | None = None
+    error: str | None = None
+    upload_url: str | None = None
+    upload_expires_at: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "failed")
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Import:
+        counts = data.get("counts") or {}
+        return cls(
+            id=data["id"],
+            status=data["status"],
+            format=data["format"],
+            counts=ImportCounts(
+                created=int(counts.get("created", 0)),
+                skipped=int(counts.get("skipped", 0)),
+                rejected=int(counts.get("rejected", 0)),
+            ),
+            created_at=data["createdAt"],
+            filename=data.get("filename"),
+            finished_at=data.get("finishedAt"),
+            error=data.get("error"),
+            upload_url=data.get("uploadUrl"),
+            upload_expires_at=data.get("uploadExpiresAt"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRow:
+    """One row of an import's file: what it became (``promptId``) or why not (``reason``)."""
+
+    number: int
+    status: str
+    title: str | None = None
+    prompt_id: str | None = None
+    reason: str | None = None
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> ImportRow:
+        return cls(
+            number=int(data["number"]),
+            status=data["status"],
+            title=data.get("title"),
+            prompt_id=data.get("promptId"),
+            reason=data.get("reason"),
+        )

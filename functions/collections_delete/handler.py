@@ -1,0 +1,5 @@
+"""DELETE /v1/collections/{id}"""
+
+from promptvault.web.entry import entry
+
+handler = entry("collections_delete")

@@ -1,0 +1,5 @@
+"""GET /v1/collections/{id}"""
+
+from promptvault.web.entry import entry
+
+handler = entry("collections_get")

@@ -1,0 +1,5 @@
+"""GET /v1/prompts/{id}/comments"""
+
+from promptvault.web.entry import entry
+
+handler = entry("comments_list")

@@ -1,0 +1,5 @@
+"""DELETE /v1/comments/{id}/like"""
+
+from promptvault.web.entry import entry
+
+handler = entry("comments_unlike")

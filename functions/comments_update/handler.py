@@ -1,0 +1,5 @@
+"""PATCH /v1/comments/{id}"""
+
+from promptvault.web.entry import entry
+
+handler = entry("comments_update")

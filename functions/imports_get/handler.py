@@ -1,0 +1,5 @@
+"""GET /v1/imports/{id}"""
+
+from promptvault.web.entry import entry
+
+handler = entry("imports_get")

@@ -1,0 +1,5 @@
+"""GET /v1/imports/{id}/rows"""
+
+from promptvault.web.entry import entry
+
+handler = entry("imports_rows")

@@ -1,0 +1,5 @@
+"""GET /v1/moderation/reports"""
+
+from promptvault.web.entry import entry
+
+handler = entry("moderation_reports")

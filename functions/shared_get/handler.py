@@ -1,0 +1,5 @@
+"""GET /v1/shared/{token}"""
+
+from promptvault.web.entry import entry
+
+handler = entry("shared_get")

@@ -1,0 +1,5 @@
+"""POST /v1/prompts/{id}/shares"""
+
+from promptvault.web.entry import entry
+
+handler = entry("shares_create")

@@ -1,0 +1,5 @@
+"""GET /v1/prompts/{id}/shares"""
+
+from promptvault.web.entry import entry
+
+handler = entry("shares_list")

@@ -1,0 +1,5 @@
+"""GET /v1/tags"""
+
+from promptvault.web.entry import entry
+
+handler = entry("tags_list")

@@ -1,0 +1,5 @@
+"""GET /v1/tags/popular"""
+
+from promptvault.web.entry import entry
+
+handler = entry("tags_popular")

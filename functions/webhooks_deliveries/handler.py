@@ -1,0 +1,5 @@
+"""GET /v1/webhooks/{id}/deliveries"""
+
+from promptvault.web.entry import entry
+
+handler = entry("webhooks_deliveries")

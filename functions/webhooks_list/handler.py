@@ -1,0 +1,5 @@
+"""GET /v1/webhooks"""
+
+from promptvault.web.entry import entry
+
+handler = entry("webhooks_list")

@@ -1,0 +1,1 @@
+"""Collections (issue 12): a person's named, ordered lists of prompts, public or private."""
