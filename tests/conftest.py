@@ -39,8 +39,28 @@ for name in ("AWS_ENDPOINT_URL", "DYNAMODB_ENDPOINT", "AWS_PROFILE"):
 # The Python SDK (sdk/python, its own package) is tested from its source, not installed.
 import sys  # noqa: E402
 
+import pytest  # noqa: E402
+
 from tests.support.opensearch import engine_kind, make_engine, opensearch_node  # noqa: E402, F401
 
 _SDK = str(Path(__file__).resolve().parents[1] / "sdk" / "python" / "src")
 if _SDK not in sys.path:
     sys.path.insert(0, _SDK)
+
+
+# Suites that share one expensive thing (the stages' CDK assemblies, the local runtime, an
+# OpenSearch node) are each kept on one xdist worker by ``xdist_group``. xdist carries the group
+# in the test's node id ("...@infra"); pytest 9.2 stopped taking that rename, and every group
+# was then spread over both workers, each building its own copy (pytest-xdist#1386, decision
+# 71). A worker whose grouped tests come back without their group stops the run instead.
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        group = item.get_closest_marker("xdist_group")
+        if group is not None and "@" not in item.nodeid:
+            raise pytest.UsageError(
+                f"--dist loadgroup lost the group of {item.nodeid}: this pytest and "
+                "pytest-xdist do not group tests (see decision 71)"
+            )

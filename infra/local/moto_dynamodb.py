@@ -1,7 +1,9 @@
 """The local runtime's patch to moto's DynamoDB: writes that stay fast as the stage fills up.
 
-Installed by ``infra.local.runtime`` when it starts moto, and by nothing else: not by the
-layer, the functions, CDK or the test suite's in-process moto. It is written against moto
+Installed by ``infra.local.runtime`` when it starts moto. Never by the layer, the functions
+or CDK; in the test suite's in-process moto only by the runs that fill a table with thousands
+of writes (the IAM observation of every scenario, the 1,500-prompt import), through
+``patched()``. It is written against moto
 5.2.5 (pinned in ``uv.lock``); ``tests/unit/test_local_moto_dynamodb.py`` fails loudly when
 a moto upgrade changes the internals it relies on.
 

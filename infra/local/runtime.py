@@ -7,6 +7,7 @@ settings that name it are read.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import threading
@@ -109,6 +110,26 @@ def _start_moto(*, patch: bool = True) -> tuple[object, str]:
     return moto, f"http://{host}:{port}"
 
 
+# Packages the functions share and import (some lazily, at their first call) from the gateway's
+# request threads, the stream pump and the queue poller at once. A package with import cycles
+# (Powertools' data classes, reached from both the event handler and the batch utility) that
+# two threads import for the first time at the same moment hands one of them a partially
+# initialised module: ``ImportError: cannot import name 'SQSEvent'``, a 500 to the client. On
+# Lambda one container runs one invocation at a time, so this is the local runtime's own race;
+# importing them here, before any thread starts, closes it.
+SHARED_PACKAGES = (
+    "aws_lambda_powertools.utilities.data_classes",
+    "aws_lambda_powertools.event_handler",
+    "aws_lambda_powertools.utilities.batch",
+    "aws_lambda_powertools.utilities.idempotency",
+)
+
+
+def _import_shared_packages() -> None:
+    for name in SHARED_PACKAGES:
+        importlib.import_module(name)
+
+
 def _prepare_search_index(url: str) -> None:
     """What the deploy does on AWS (Custom::OpenSearchIndexTemplate): the index with its
     mapping before any function writes or searches, and its primary shard started, so the
@@ -163,6 +184,7 @@ def start_local(port: int = 0, *, patch_moto: bool = True, search: str = "tantiv
         routes += resources.create_upload_queues(os.environ["IMPORTS_BUCKET"], environment.PREFIX)
         if node is not None:
             _prepare_search_index(node.url)
+        _import_shared_packages()  # before the threads that import them start
         gateway = Gateway()
         triggers = LocalTriggers()  # the schedule and email:feedback triggers, fired by hand
         add_trigger_actions(gateway, triggers)

@@ -10,7 +10,6 @@ import sys
 import unicodedata
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -26,8 +25,9 @@ from tests.support import uploads
 from tests.support.api import Reply, call
 from tests.support.factories import PASSWORD, User, sign_up
 from tests.support.identity import with_role
+from tests.support.search import PROMPTS_CSV
 
-PROMPTS_CHAT = Path(__file__).resolve().parents[3] / "shared" / "data" / "prompts-chat.csv"
+PROMPTS_CHAT = PROMPTS_CSV  # ../shared/data beside the checkout, else /work/shared
 
 
 def markdown(*titles: str) -> str:

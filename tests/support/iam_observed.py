@@ -348,8 +348,15 @@ def observe() -> dict[str, Observed]:
         with recorder.running(function, label):
             return send(request)
 
+    from infra.local import moto_dynamodb
+
     with (
         moto_aws(),
+        # moto copies the whole table, with every stream record written so far, on each
+        # TransactWriteItems (decision 36): over every scenario and variant that grew one
+        # worker to 11 GB and a CI run into the OOM killer. The local runtime's patch journals
+        # by key instead, with the same rules and the same calls (the ones recorded here).
+        moto_dynamodb.patched(),
         secret_from_secrets_manager(),
         enforced(),
         mirrored_search(recorder),

@@ -4,14 +4,14 @@ back to the same prompts."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from promptvault.imports import formats
 from promptvault.imports.formats import FileUnreadable, Portable
+from tests.support.search import PROMPTS_CSV
 
-PROMPTS_CHAT = Path(__file__).resolve().parents[3] / "shared" / "data" / "prompts-chat.csv"
+PROMPTS_CHAT = PROMPTS_CSV  # ../shared/data beside the checkout, else /work/shared
 
 
 def rows(fmt: formats.ImportFormat, text: str) -> list[formats.Row]:
