@@ -136,14 +136,15 @@ MINIMUM: dict[str, dict[str, int]] = {
     # received (the partition); imports (issue 13) 2: one's imports (GSI1), what one imported
     # (the partition); reports (issue 12) 5: one's reports (GSI2), the reports of oneself and
     # their marks (the REPORTED#user partition, twice), one's outcomes, the moderation records
-    # about oneself
+    # about oneself; workspaces (issue 14) 1: one's memberships (GSI1, read before anything
+    # is deleted: the last owner of a shared workspace is refused)
     "DELETE /v1/users/me (no content)": {
         "AdminDeleteUser": 1,
         "BatchWriteItem": 2,
         "DeleteItem": 1,
         "GetItem": 2,
         "InitiateAuth": 1,
-        "Query": 24,
+        "Query": 25,
         "TransactWriteItems": 1,
         "UpdateItem": 2,
     },
@@ -443,6 +444,69 @@ MINIMUM: dict[str, dict[str, int]] = {
     "GET /v1/users/me/collections": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
     # the username's guard, a page of the person's public collections (GSI2: full pages)
     "GET /v1/users/{username}/collections": {"GetItem": 1, "Query": 1, "UpdateItem": 1},
+    # --- workspaces (issue 14, decisions 72 and 73): the owned count (a Select=COUNT Query of
+    # GSI1, the cap), then workspace, owner and slug guard in one transaction
+    "POST /v1/workspaces": {"GetItem": 1, "Query": 1, "TransactWriteItems": 1, "UpdateItem": 1},
+    # the personal workspace from the credential's profile (no call), a page of memberships
+    # (GSI1), their workspaces in one BatchGetItem
+    "GET /v1/workspaces": {"BatchGetItem": 1, "GetItem": 1, "Query": 1, "UpdateItem": 1},
+    # the caller's member item (404 for non-members), then the workspace
+    "GET /v1/workspaces/{id}": {"GetItem": 3, "UpdateItem": 1},
+    # member, workspace; the rename with the slug guard moved, in one transaction
+    "PATCH /v1/workspaces/{id}": {"GetItem": 3, "TransactWriteItems": 1, "UpdateItem": 1},
+    # member, workspace; workspace + guard deleted in one transaction; the rest of its
+    # partition (members, invitations) by Query and one BatchWriteItem per 25
+    "DELETE /v1/workspaces/{id}": {
+        "BatchWriteItem": 1,
+        "GetItem": 3,
+        "Query": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
+    # the caller's member item, a page of the partition's members
+    "GET /v1/workspaces/{id}/members": {"GetItem": 2, "Query": 1, "UpdateItem": 1},
+    # the caller's and the target's member items; the role and the owner count in one
+    # transaction (conditioned: the last owner stays)
+    "PATCH /v1/workspaces/{id}/members/{userId}": {
+        "GetItem": 3,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
+    # the same reads; the member deleted and the counts updated in one transaction
+    "DELETE /v1/workspaces/{id}/members/{userId}": {
+        "GetItem": 3,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
+    # --- invitations (issue 14, decisions 74 and 75): the invitation bucket's count; the
+    # inviter's member item and the workspace (404, 403, its name for the email); the
+    # address's guard (no account here: else its profile, suppressed?, and its member item,
+    # already in?); the pending cap (a Select=COUNT Query of GSI1); the invitation and the
+    # address's pending mark in one transaction; one SES SendEmail
+    "POST /v1/workspaces/{id}/invitations": {
+        "GetItem": 4,
+        "Query": 1,
+        "SendEmail": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
+    # the caller's member item, a page of the pending ones (GSI1, unexpired by key condition)
+    "GET /v1/workspaces/{id}/invitations": {"GetItem": 2, "Query": 1, "UpdateItem": 1},
+    # the caller's member item, the invitation (its address names the mark); revoked and
+    # the mark deleted in one transaction
+    "DELETE /v1/workspaces/{id}/invitations/{invitationId}": {
+        "GetItem": 3,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
+    # the invitation and the workspace in one consistent BatchGetItem; the claim, the mark's
+    # deletion, the member and the workspace's counts in one transaction (exactly once)
+    "POST /v1/invitations/{token}/accept": {
+        "BatchGetItem": 1,
+        "GetItem": 1,
+        "TransactWriteItems": 1,
+        "UpdateItem": 1,
+    },
 }
 
 # Endpoints whose observed calls exceed MINIMUM because of the product code: label -> why.
@@ -492,7 +556,7 @@ VARIANTS: dict[str, tuple[str, str, int, dict[str, int]]] = {
             "DeleteItem": 8,
             "GetItem": 6,
             "InitiateAuth": 1,
-            "Query": 25,
+            "Query": 26,
             "TransactWriteItems": 1,
             "UpdateItem": 4,
         },

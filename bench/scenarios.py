@@ -1206,6 +1206,155 @@ COLLECTION_SCENARIOS: tuple[Scenario, ...] = (
     Scenario("GET /v1/users/{username}/collections", "users_collections", _user_collections, 200),
 )
 
+# --- workspaces (issue 14): each scenario a team of its own (an owner owns at most 50) ---------
+
+
+def _team(size: int = 1) -> tuple[User, str, list[User]]:
+    """A new person's team workspace with ``size - 1`` viewers besides its owner."""
+    from promptvault.workspaces.roles import Role
+    from promptvault.workspaces.service import add_member
+
+    owner = sign_up()
+    made = call("POST", "/v1/workspaces", {"name": "Bench", "slug": _unique("ws-")}, owner.token)
+    assert made.status == 201, made.body
+    members = [sign_up() for _ in range(size - 1)]
+    for member in members:
+        add_member(made.data["id"], member.id, Role.VIEWER, invited_by=owner.id)
+    return owner, made.data["id"], members
+
+
+def _workspace_create(_: World) -> Request:
+    body = {"name": "Bench team", "slug": _unique("ws-")}
+    return Request("POST", "/v1/workspaces", body, token=sign_up().token)
+
+
+def _workspaces(_: World) -> Request:
+    """Two team workspaces, a page of two: the personal one and a team one, and a cursor."""
+    owner, _, _ = _team()
+    made = call("POST", "/v1/workspaces", {"name": "Bench", "slug": _unique("ws-")}, owner.token)
+    assert made.status == 201, made.body
+    return Request("GET", "/v1/workspaces", token=owner.token, query={"limit": "2"})
+
+
+def _workspace_read(_: World) -> Request:
+    owner, workspace, _ = _team()
+    return Request("GET", f"/v1/workspaces/{workspace}", token=owner.token)
+
+
+def _workspace_edit(_: World) -> Request:
+    owner, workspace, _ = _team()
+    body = {"name": "Renamed", "slug": _unique("ws-")}
+    return Request("PATCH", f"/v1/workspaces/{workspace}", body, token=owner.token)
+
+
+def _workspace_delete(_: World) -> Request:
+    owner, workspace, _ = _team(2)
+    return Request("DELETE", f"/v1/workspaces/{workspace}", token=owner.token)
+
+
+def _workspace_members(_: World) -> Request:
+    owner, workspace, _ = _team(2)
+    path = f"/v1/workspaces/{workspace}/members"
+    return Request("GET", path, token=owner.token, query={"limit": "1"})
+
+
+def _member_role(_: World) -> Request:
+    owner, workspace, (member,) = _team(2)
+    path = f"/v1/workspaces/{workspace}/members/{member.id}"
+    return Request("PATCH", path, {"role": "editor"}, token=owner.token)
+
+
+def _member_remove(_: World) -> Request:
+    owner, workspace, (member,) = _team(2)
+    path = f"/v1/workspaces/{workspace}/members/{member.id}"
+    return Request("DELETE", path, token=owner.token)
+
+
+WORKSPACE_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("POST /v1/workspaces", "workspaces_create", _workspace_create, 201),
+    Scenario("GET /v1/workspaces", "workspaces_list", _workspaces, 200),
+    Scenario("GET /v1/workspaces/{id}", "workspaces_get", _workspace_read, 200),
+    Scenario("PATCH /v1/workspaces/{id}", "workspaces_update", _workspace_edit, 200),
+    Scenario("DELETE /v1/workspaces/{id}", "workspaces_delete", _workspace_delete, 204),
+    Scenario("GET /v1/workspaces/{id}/members", "workspaces_members", _workspace_members, 200),
+    Scenario(
+        "PATCH /v1/workspaces/{id}/members/{userId}",
+        "workspaces_member_update",
+        _member_role,
+        200,
+    ),
+    Scenario(
+        "DELETE /v1/workspaces/{id}/members/{userId}",
+        "workspaces_member_remove",
+        _member_remove,
+        204,
+    ),
+)
+
+# --- invitations (issue 14, decisions 74 and 75): each in a team of its own --------------------
+
+
+def _invitee() -> str:
+    return f"{_unique('i')}@example.org"
+
+
+def _invited(owner: User, workspace: str, email: str) -> dict[str, Any]:
+    path = f"/v1/workspaces/{workspace}/invitations"
+    made = call("POST", path, {"email": email, "role": "editor"}, token=owner.token)
+    assert made.status == 201, made.body
+    return dict(made.data)
+
+
+def _invite(_: World) -> Request:
+    """An address with no account yet (one that has one costs its guard's, profile's and
+    member item's reads: 2 GetItem more, decision 74)."""
+    owner, workspace, _ = _team()
+    path = f"/v1/workspaces/{workspace}/invitations"
+    return Request("POST", path, {"email": _invitee(), "role": "editor"}, token=owner.token)
+
+
+def _invitations(_: World) -> Request:
+    owner, workspace, _ = _team()
+    for _ in range(2):
+        _invited(owner, workspace, _invitee())
+    path = f"/v1/workspaces/{workspace}/invitations"
+    return Request("GET", path, token=owner.token, query={"limit": "1"})
+
+
+def _invitation_revoke(_: World) -> Request:
+    owner, workspace, _ = _team()
+    invitation = _invited(owner, workspace, _invitee())
+    path = f"/v1/workspaces/{workspace}/invitations/{invitation['id']}"
+    return Request("DELETE", path, token=owner.token)
+
+
+def _invitation_accept(_: World) -> Request:
+    import re
+
+    from infra.local.outbox import sent_emails
+
+    owner, workspace, _ = _team()
+    person = sign_up()
+    _invited(owner, workspace, person.email)
+    email = [e for e in sent_emails() if person.email in e["to"]][-1]
+    (token,) = set(re.findall(r"/v1/invitations/(pvi_[A-Za-z0-9_-]+)/accept", email["text"]))
+    return Request("POST", f"/v1/invitations/{token}/accept", token=person.token)
+
+
+INVITATION_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("POST /v1/workspaces/{id}/invitations", "workspaces_invitations_create", _invite, 201),
+    Scenario(
+        "GET /v1/workspaces/{id}/invitations", "workspaces_invitations_list", _invitations, 200
+    ),
+    Scenario(
+        "DELETE /v1/workspaces/{id}/invitations/{invitationId}",
+        "workspaces_invitations_revoke",
+        _invitation_revoke,
+        204,
+    ),
+    Scenario("POST /v1/invitations/{token}/accept", "invitations_accept", _invitation_accept, 200),
+)
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("POST /v1/auth/signup", "auth_signup", _signup, 201),
     Scenario("POST /v1/auth/confirm", "auth_confirm", _confirm, 200),
@@ -1244,6 +1393,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     *WEBHOOK_SCENARIOS,
     *COMMENT_SCENARIOS,
     *COLLECTION_SCENARIOS,
+    *WORKSPACE_SCENARIOS,
+    *INVITATION_SCENARIOS,
 )
 
 

@@ -39,6 +39,7 @@ _TAGS = {
     "community": "Collections and comments: what people gather and say about prompts",
     "webhooks": "Signed webhooks for events on one's prompts: register, test ping, deliveries "
     "and secret rotation",
+    "workspaces": "Workspaces: a personal one for everyone, team ones with members and roles",
 }
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import CfnOutput, Stack
+from aws_cdk import Aws, CfnOutput, Stack
 from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -93,6 +93,7 @@ class ApiStack(Stack):
             ),
         )
         self.cursor_secret = self._cursor_secret(config)
+        account = config.account or Aws.ACCOUNT_ID
         wiring = RouteWiring(
             config=config,
             api_id=self.api.ref,
@@ -105,6 +106,13 @@ class ApiStack(Stack):
                 cursor_secret_arn=self.cursor_secret.secret_arn,
                 search_domain_arn=search.domain_arn if search else None,
                 imports_bucket_arn=uploads.bucket_arn(config),
+                # an invitation's email (issue 14): the stage's identities and its
+                # configuration set, by name, as the notifier's grant (infra/app.py)
+                email_resources=(
+                    f"arn:{Aws.PARTITION}:ses:{config.region}:{account}:identity/*",
+                    f"arn:{Aws.PARTITION}:ses:{config.region}:{account}:"
+                    f"configuration-set/{config.prefix}",
+                ),
             ),
             user_pool_id=identity.user_pool.user_pool_id,
             user_pool_client_id=identity.client_id,

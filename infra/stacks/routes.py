@@ -18,7 +18,7 @@ from constructs import Construct
 from infra.access import Grantable, effective_access, statements_for, touches_table
 from infra.components.service_function import ServiceFunction
 from infra.nag import acknowledge
-from infra.stacks.streams import acknowledge_uploads
+from infra.stacks.streams import acknowledge_email, acknowledge_uploads
 from infra.stages import StageConfig
 from promptvault.catalogue import Route
 
@@ -100,6 +100,7 @@ class RoutesStack(NestedStack):
             snap_start=wiring.config.name in SNAP_START_STAGES,
         )
         acknowledge_uploads(wiring.config, route.access, function)
+        acknowledge_email(wiring.config, route.access, function)
         if "search:read" in route.access:
             config = wiring.config
             account = config.account or "<AWS::AccountId>"  # how cdk-nag renders the token

@@ -46,14 +46,24 @@ def acknowledge_wildcards(
             "OpenSearch paths (indexes, documents) are not IAM resources; the grant is "
             "limited to this stage's domain and FGAC roles narrow it further.",
         )
+    acknowledge_email(config, access, function)
+    acknowledge_uploads(config, access, function)
+
+
+def acknowledge_email(
+    config: StageConfig, access: Sequence[str], function: ServiceFunction
+) -> None:
+    """The stage's sending identities (verified outside the template) for email:send, a
+    trigger's (the notifier) or a route's (an invitation, issue 14)."""
     if "email:send" in access:
+        account = config.account or "<AWS::AccountId>"  # how cdk-nag renders the token
         acknowledge(
             function.role,
-            f"AwsSolutions-IAM5[Resource::{arn.format(service='ses')}:identity/*]",
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:{config.region}:{account}"
+            ":identity/*]",
             "Sending identities are verified per stage outside the template; the "
             "configuration set (suppression, feedback) is named exactly.",
         )
-    acknowledge_uploads(config, access, function)
 
 
 def acknowledge_uploads(

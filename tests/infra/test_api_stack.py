@@ -41,6 +41,7 @@ ALLOWED_ACTIONS = {
     "search:read": {"es:ESHttpPost"},
     "uploads:put": {"s3:PutObject"},  # the imports bucket (infra/access.py UPLOADS)
     "uploads:get": {"s3:GetObject"},
+    "email:send": {"ses:SendEmail", "ses:SendRawEmail"},  # an invitation's email (issue 14)
 }
 # The rate limiter (a counter's UpdateItem, read back when refused, replaced when expired) and
 # the credential check (the profile or the key, and the key's last use) every request shares:

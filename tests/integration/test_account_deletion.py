@@ -9,6 +9,7 @@ finding 13): the name alone, with its expiry, and nothing that leads back to the
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import boto3
@@ -16,6 +17,8 @@ import boto3
 from promptvault.core.settings import get_settings
 from promptvault.data import models
 from promptvault.users.deletion import ERASED, NOT_PERSONAL
+from promptvault.workspaces.roles import Role
+from promptvault.workspaces.service import add_member
 from tests.support.api import call
 from tests.support.factories import PASSWORD, User, create_prompt, sign_up
 from tests.support.identity import api_key, with_role
@@ -77,7 +80,8 @@ def sign_up_as(username: str, email: str) -> object:
 
 def busy_user() -> tuple[User, User, dict]:
     """A user with keys, prompts (public, private, edited), follows both ways, a bookmark, a
-    rating, a collection, a moderation action, a profile and rate counters."""
+    rating, a collection, a moderation action, a profile and rate counters; a team workspace
+    of their own (alone in it) and a co-ownership of the friend's."""
     friend = sign_up()
     user = with_role("moderator")
     public = create_prompt(user)
@@ -103,6 +107,11 @@ def busy_user() -> tuple[User, User, dict]:
     for collected in (theirs, public):  # a collection of others' and of one's own prompts
         path = f"/v1/collections/{shelf.data['id']}/prompts/{collected['id']}"
         assert call("PUT", path, {}, token=user.token).status == 200
+    for name, person in (("solo", user), ("shared", friend)):
+        body = {"name": name, "slug": f"{name}-{uuid.uuid4().hex[:12]}"}
+        made = call("POST", "/v1/workspaces", body, token=person.token)
+        assert made.status == 201, made.body
+    add_member(made.data["id"], user.id, Role.OWNER, invited_by=friend.id)
     # engagement received: a rating and a fork on the public prompt (reputation, GSI3)
     call("PUT", f"/v1/prompts/{public['id']}/rating", {"score": 5}, token=friend.token)
     assert call("POST", f"/v1/prompts/{public['id']}/fork", token=friend.token).status == 201

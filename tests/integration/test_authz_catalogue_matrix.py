@@ -13,6 +13,7 @@ read no credentials at all, so even a revoked key gets their ordinary answer.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -719,6 +720,137 @@ EXPECTED.update(
         "PUT /v1/comments/{id}/like": (_on_comment("PUT", "/like"), owner_write(200)),
         # withdrawing one's like reads nothing of the prompt: anyone's is a no-op for others
         "DELETE /v1/comments/{id}/like": (_on_comment("DELETE", "/like"), rule(204)),
+    }
+)
+
+
+# --- workspaces (issue 14): a fresh team workspace of the owner's; everyone else is not a
+# member and gets 404 (ids never leak); keys act as the owner within their scopes ------------
+
+
+def _matrix_workspace(world: World) -> dict[str, Any]:
+    from promptvault.workspaces.roles import Role
+    from promptvault.workspaces.service import add_member
+
+    body = {"name": "Matrix team", "slug": f"matrix-{uuid.uuid4().hex[:12]}"}
+    made = call("POST", "/v1/workspaces", body, token=world.owner.token)
+    assert made.status == 201, made.body
+    member = sign_up()
+    add_member(made.data["id"], member.id, Role.VIEWER, invited_by=world.owner.id)
+    return {**made.data, "member": member.id}
+
+
+def _new_workspace(world: World, kind: str) -> Req:
+    body = {"name": "Matrix team", "slug": f"matrix-{uuid.uuid4().hex[:12]}"}
+    return Req("POST", "/v1/workspaces", body)
+
+
+def _on_workspace(method: str, suffix: str = "", **extra: Any) -> Build:
+    """A request on a fresh workspace of the owner's (``{member}``: its viewer's id)."""
+
+    def build(world: World, kind: str) -> Req:
+        ws = _matrix_workspace(world)
+        tail = suffix.format(member=ws["member"])
+        return Req(method, f"/v1/workspaces/{ws['id']}{tail}", **extra)
+
+    return build
+
+
+EXPECTED.update(
+    {
+        "POST /v1/workspaces": (_new_workspace, rule(201)),
+        "GET /v1/workspaces": (_plain("GET", "/v1/workspaces"), rule(200, read_key=200)),
+        "GET /v1/workspaces/{id}": (_on_workspace("GET"), rule(200, other=404, read_key=200)),
+        "PATCH /v1/workspaces/{id}": (
+            _on_workspace("PATCH", body={"name": "Renamed by the matrix"}),
+            owner_write(200),
+        ),
+        "DELETE /v1/workspaces/{id}": (_on_workspace("DELETE"), owner_write(204)),
+        "GET /v1/workspaces/{id}/members": (
+            _on_workspace("GET", "/members"),
+            rule(200, other=404, read_key=200),
+        ),
+        "PATCH /v1/workspaces/{id}/members/{userId}": (
+            _on_workspace("PATCH", "/members/{member}", body={"role": "editor"}),
+            owner_write(200),
+        ),
+        "DELETE /v1/workspaces/{id}/members/{userId}": (
+            _on_workspace("DELETE", "/members/{member}"),
+            owner_write(204),
+        ),
+    }
+)
+
+# --- invitations (issue 14, decisions 74 and 75): session scope (keys 403); non-members 404;
+# an invitation is accepted only by the account it was sent to (others 403) ------------------
+
+_invitation_workspaces: dict[str, str] = {}  # owner id -> the workspace the matrix invites to
+
+
+def _inviting_workspace(world: World) -> str:
+    """One team workspace of the owner's for the invitation rows (a person owns at most 50)."""
+    if world.owner.id not in _invitation_workspaces:
+        body = {"name": "Matrix invitations", "slug": f"matrix-{uuid.uuid4().hex[:12]}"}
+        made = call("POST", "/v1/workspaces", body, token=world.owner.token)
+        assert made.status == 201, made.body
+        _invitation_workspaces[world.owner.id] = made.data["id"]
+    return _invitation_workspaces[world.owner.id]
+
+
+def _invitee() -> str:
+    return f"i{uuid.uuid4().hex[:12]}@example.org"
+
+
+def _invite(world: World, kind: str) -> Req:
+    body = {"email": _invitee(), "role": "editor"}
+    return Req("POST", f"/v1/workspaces/{_inviting_workspace(world)}/invitations", body)
+
+
+def _invitations(world: World, kind: str) -> Req:
+    return Req("GET", f"/v1/workspaces/{_inviting_workspace(world)}/invitations")
+
+
+def _revoke_invitation(world: World, kind: str) -> Req:
+    path = f"/v1/workspaces/{_inviting_workspace(world)}/invitations"
+    body = {"email": _invitee(), "role": "viewer"}
+    made = call("POST", path, body, token=world.owner.token)
+    assert made.status == 201, made.body
+    return Req("DELETE", f"{path}/{made.data['id']}")
+
+
+def _accept_invitation(world: World, kind: str) -> Req:
+    """An invitation to the owner's address, to a fresh workspace of the other person's: the
+    owner's account may accept it, every other account is refused."""
+    from infra.local.outbox import sent_emails
+
+    body = {"name": "Matrix host", "slug": f"matrix-{uuid.uuid4().hex[:12]}"}
+    made = call("POST", "/v1/workspaces", body, token=world.other.token)
+    assert made.status == 201, made.body
+    path = f"/v1/workspaces/{made.data['id']}/invitations"
+    invited = call(
+        "POST", path, {"email": world.owner.email, "role": "viewer"}, token=world.other.token
+    )
+    assert invited.status == 201, invited.body
+    (email,) = [e for e in sent_emails() if world.owner.email in e["to"]][-1:]
+    (token,) = set(re.findall(r"/v1/invitations/(pvi_[A-Za-z0-9_-]+)/accept", email["text"]))
+    return Req("POST", f"/v1/invitations/{token}/accept")
+
+
+EXPECTED.update(
+    {
+        "POST /v1/workspaces/{id}/invitations": (_invite, rule(201, other=404, write_key=403)),
+        "GET /v1/workspaces/{id}/invitations": (
+            _invitations,
+            rule(200, other=404, write_key=403),
+        ),
+        "DELETE /v1/workspaces/{id}/invitations/{invitationId}": (
+            _revoke_invitation,
+            rule(204, other=404, write_key=403),
+        ),
+        "POST /v1/invitations/{token}/accept": (
+            _accept_invitation,
+            rule(200, other=403, write_key=403),
+        ),
     }
 )
 

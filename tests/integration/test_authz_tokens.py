@@ -128,6 +128,8 @@ def _request(route_key: str, user: User, prompt: dict[str, Any]) -> dict[str, An
         promptId=prompt["id"],
         shareId="sh_" + "0" * 32,
         token="pvs_" + "0" * 107,
+        invitationId="iv_" + "0" * 32,
+        userId=user.id,
     )
     request: dict[str, Any] = {"method": route_key.split(" ")[0], "path": path}
     if route_key == "POST /v1/prompts":

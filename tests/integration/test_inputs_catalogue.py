@@ -534,6 +534,109 @@ EXAMPLES.update(
 )
 
 
+# --- workspaces (issue 14) --------------------------------------------------------------------
+WORKSPACE = "POST /v1/workspaces"
+WORKSPACE_EDIT = "PATCH /v1/workspaces/{id}"
+MEMBER_ROLE = "PATCH /v1/workspaces/{id}/members/{userId}"
+
+
+def _slug() -> str:
+    return f"inputs-{uuid.uuid4().hex[:12]}"
+
+
+def _workspace(owner: User) -> str:
+    """A new team workspace of the owner's: its id."""
+    body = {"name": "Inputs team", "slug": _slug()}
+    reply = call("POST", "/v1/workspaces", body, token=owner.token)
+    assert reply.status == 201, reply.body
+    return str(reply.data["id"])
+
+
+def _membership(owner: User) -> dict[str, str]:
+    """The path parameters of a viewer in a new team workspace of the owner's."""
+    from promptvault.workspaces.roles import Role
+    from promptvault.workspaces.service import add_member
+
+    workspace_id, member = _workspace(owner), sign_up()
+    add_member(workspace_id, member.id, Role.VIEWER, invited_by=owner.id)
+    return {"id": workspace_id, "userId": member.id}
+
+
+EXAMPLES.update(
+    {
+        WORKSPACE: lambda r, u: Request(r, body={"name": "Team", "slug": _slug()}, token=u.token),
+        "GET /v1/workspaces": lambda r, u: Request(r, token=u.token),
+        "GET /v1/workspaces/{id}": lambda r, u: Request(r, {"id": _workspace(u)}, token=u.token),
+        WORKSPACE_EDIT: lambda r, u: Request(
+            r, {"id": _workspace(u)}, {"name": "Renamed", "slug": _slug()}, u.token
+        ),
+        "DELETE /v1/workspaces/{id}": lambda r, u: Request(r, {"id": _workspace(u)}, token=u.token),
+        "GET /v1/workspaces/{id}/members": lambda r, u: Request(
+            r, {"id": _workspace(u)}, token=u.token
+        ),
+        MEMBER_ROLE: lambda r, u: Request(r, _membership(u), {"role": "editor"}, u.token),
+        "DELETE /v1/workspaces/{id}/members/{userId}": lambda r, u: Request(
+            r, _membership(u), token=u.token
+        ),
+    }
+)
+
+
+# --- invitations (issue 14, decisions 74 and 75) -----------------------------------------------
+INVITE = "POST /v1/workspaces/{id}/invitations"
+ACCEPT = "POST /v1/invitations/{token}/accept"
+_inviting: dict[str, str] = {}  # owner id -> the one workspace invited to (50 owned at most)
+
+
+def _inviting_workspace(owner: User) -> str:
+    if owner.id not in _inviting:
+        _inviting[owner.id] = _workspace(owner)
+    return _inviting[owner.id]
+
+
+def _invitee() -> str:
+    return f"i{uuid.uuid4().hex[:12]}@example.org"
+
+
+def _invitation(owner: User) -> dict[str, str]:
+    """The path parameters of a new pending invitation to the owner's workspace."""
+    workspace_id = _inviting_workspace(owner)
+    body = {"email": _invitee(), "role": "viewer"}
+    reply = call("POST", f"/v1/workspaces/{workspace_id}/invitations", body, token=owner.token)
+    assert reply.status == 201, reply.body
+    return {"id": workspace_id, "invitationId": reply.data["id"]}
+
+
+def _invitation_token(owner: User) -> str:
+    """The token of a new invitation to the owner's address (to someone else's workspace)."""
+    from infra.local.outbox import sent_emails
+
+    host = sign_up()
+    workspace_id = _workspace(host)
+    body = {"email": owner.email, "role": "viewer"}
+    reply = call("POST", f"/v1/workspaces/{workspace_id}/invitations", body, token=host.token)
+    assert reply.status == 201, reply.body
+    email = [e for e in sent_emails() if owner.email in e["to"]][-1]
+    (token,) = set(re.findall(r"/v1/invitations/(pvi_[A-Za-z0-9_-]+)/accept", email["text"]))
+    return token
+
+
+EXAMPLES.update(
+    {
+        INVITE: lambda r, u: Request(
+            r, {"id": _inviting_workspace(u)}, {"email": _invitee(), "role": "editor"}, u.token
+        ),
+        "GET /v1/workspaces/{id}/invitations": lambda r, u: Request(
+            r, {"id": _inviting_workspace(u)}, token=u.token
+        ),
+        "DELETE /v1/workspaces/{id}/invitations/{invitationId}": lambda r, u: Request(
+            r, _invitation(u), token=u.token
+        ),
+        ACCEPT: lambda r, u: Request(r, {"token": _invitation_token(u)}, token=u.token),
+    }
+)
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _no_rate_limits() -> Iterator[None]:
     """See the module's docstring: counter items would count as writes."""
@@ -621,6 +724,7 @@ def test_the_body_split_is_what_the_routes_declare():
         "POST /v1/webhooks/{id}/test",
         "POST /v1/webhooks/{id}/rotate-secret",
         "PUT /v1/comments/{id}/like",
+        "POST /v1/invitations/{token}/accept",
     } == set(BODILESS_ROUTES)
 
 
@@ -778,6 +882,8 @@ def _send_counting(request: Request) -> tuple[Reply, int]:
 
 # Bodiless writes whose every answer is new (a ping's delivery id and timing, a new secret).
 FRESH_EVERY_TIME = {"POST /v1/webhooks/{id}/test", "POST /v1/webhooks/{id}/rotate-secret"}
+# Bodiless writes that work once: an invitation is accepted once, then answers 410.
+SPENT_BY_USE = {"POST /v1/invitations/{token}/accept"}
 
 
 @pytest.mark.parametrize("route_key", BODILESS_ROUTES)
@@ -787,7 +893,8 @@ FRESH_EVERY_TIME = {"POST /v1/webhooks/{id}/test", "POST /v1/webhooks/{id}/rotat
 )
 def test_a_body_sent_to_a_bodiless_route_is_ignored(route_key, raw, owner):
     """The product never parses it: the answer, and what is written, are those of no body."""
-    request = valid(route_key, owner)  # counting a view, bookmarking, following: still valid
+    # counting a view, bookmarking, following: still valid
+    request = (fresh if route_key in SPENT_BY_USE else valid)(route_key, owner)
     first = send(request)  # the first of an idempotent write (bookmark, follow) writes more
     assert 200 <= first.status < 300, first.body
 
@@ -803,7 +910,7 @@ def test_a_body_sent_to_a_bodiless_route_is_ignored(route_key, raw, owner):
 
 @pytest.mark.parametrize("route_key", BODILESS_ROUTES)
 def test_a_body_at_the_limit_of_a_bodiless_route_is_ignored(route_key, owner):
-    request = valid(route_key, owner)
+    request = (fresh if route_key in SPENT_BY_USE else valid)(route_key, owner)
     padded = json.dumps({"title": ""}).ljust(request.route.max_body_bytes)
 
     reply = send(replace(request, raw=padded))
@@ -1260,6 +1367,56 @@ FIELD_CASES += [
     (COLLECT, {"position": True}, "position"),
 ]
 
+FIELD_CASES += [
+    # workspaces (issue 14): a one-line name of 1-100, a slug of 3-40 lowercase letters,
+    # digits and inner hyphens; a member's role one of four
+    (WORKSPACE, {"name": MISSING}, "name"),
+    (WORKSPACE, {"name": ""}, "name"),
+    (WORKSPACE, {"name": "   "}, "name"),
+    (WORKSPACE, {"name": "x" * 101}, "name"),
+    (WORKSPACE, {"name": "two\nlines"}, "name"),
+    (WORKSPACE, {"name": None}, "name"),
+    (WORKSPACE, {"name": 42}, "name"),
+    (WORKSPACE, {"slug": MISSING}, "slug"),
+    (WORKSPACE, {"slug": "ab"}, "slug"),
+    (WORKSPACE, {"slug": "a" * 41}, "slug"),
+    (WORKSPACE, {"slug": "-team"}, "slug"),
+    (WORKSPACE, {"slug": "team-"}, "slug"),
+    (WORKSPACE, {"slug": "Team"}, "slug"),
+    (WORKSPACE, {"slug": "my_team"}, "slug"),
+    (WORKSPACE, {"slug": "my team"}, "slug"),
+    (WORKSPACE, {"slug": "WORKSPACESLUG#x"}, "slug"),
+    (WORKSPACE, {"slug": None}, "slug"),
+    (WORKSPACE, {"slug": 7}, "slug"),
+    (WORKSPACE_EDIT, {"name": MISSING, "slug": MISSING}, "body"),
+    (WORKSPACE_EDIT, {"name": None}, "body"),
+    (WORKSPACE_EDIT, {"name": ""}, "name"),
+    (WORKSPACE_EDIT, {"name": "x" * 101}, "name"),
+    (WORKSPACE_EDIT, {"slug": "Not a slug"}, "slug"),
+    (WORKSPACE_EDIT, {"slug": None}, "body"),
+    (MEMBER_ROLE, {"role": MISSING}, "role"),
+    (MEMBER_ROLE, {"role": "superuser"}, "role"),
+    (MEMBER_ROLE, {"role": "OWNER"}, "role"),
+    (MEMBER_ROLE, {"role": None}, "role"),
+    (MEMBER_ROLE, {"role": 1}, "role"),
+]
+
+
+FIELD_CASES += [
+    # invitations (issue 14): an email address, and one of the four roles
+    (INVITE, {"email": MISSING}, "email"),
+    (INVITE, {"email": "not-an-email"}, "email"),
+    (INVITE, {"email": "x" * 250 + "@example.com"}, "email"),
+    (INVITE, {"email": None}, "email"),
+    (INVITE, {"email": 42}, "email"),
+    (INVITE, {"email": ["a@example.com"]}, "email"),
+    (INVITE, {"role": MISSING}, "role"),
+    (INVITE, {"role": "superuser"}, "role"),
+    (INVITE, {"role": "OWNER"}, "role"),
+    (INVITE, {"role": None}, "role"),
+    (INVITE, {"role": 1}, "role"),
+]
+
 
 def _case_id(case: tuple[str, dict[str, Any], str]) -> str:
     route_key, changes, _ = case
@@ -1424,12 +1581,31 @@ ACCEPTED_CASES += [
     (COLLECT, {"position": 500}),
     (COLLECT, {"position": None}),
 ]
+ACCEPTED_CASES += [
+    (WORKSPACE, {"name": "x", "slug": "abc"}),
+    (WORKSPACE, {"name": "x" * 100, "slug": "a" * 40}),
+    (WORKSPACE, {"name": "  Padded 会議 🚀  ", "slug": "0-9-inner-hyphens"}),
+    (WORKSPACE, {"name": "<script>alert(1)</script>", "slug": "accepted-script"}),
+    (WORKSPACE_EDIT, {"name": "z", "slug": "accepted-edit"}),
+    (WORKSPACE_EDIT, {"name": "z" * 100, "slug": "b" * 40}),
+    (MEMBER_ROLE, {"role": "viewer"}),
+    (MEMBER_ROLE, {"role": "admin"}),
+    (MEMBER_ROLE, {"role": "owner"}),
+    (MEMBER_ROLE, {"role": "editor"}),
+]
+ACCEPTED_CASES += [
+    (INVITE, {"role": "viewer"}),
+    (INVITE, {"role": "admin"}),
+    (INVITE, {"role": "owner"}),
+    (INVITE, {"email": "first.last+tag@sub.example.org"}),
+]
 # normalised: sorted, and a datetime in UTC; preferences answer every type, not those sent;
 # a collection's position is where the prompt landed (past the end: last)
 NOT_ECHOED = {"scopes", "expiresAt", "preferences", "position"}
 # Archiving spends its example (the prompt is archived); the others stay valid when they
 # succeed (rating again replaces, a prompt forks any number of times, ...), so they share one.
 SPENT_BY_SUCCESS = {
+    INVITE,  # one pending invitation per address: each success needs its own
     ARCHIVE,
     RESTORE,
     WEBHOOK,
@@ -1567,6 +1743,11 @@ HOSTILE_VALUES = {
 }
 # a collection's prompt: a well-formed id not in the collection is 404, like a malformed one
 HOSTILE_VALUES["promptId"] = [*HOSTILE_IDS, "p_" + "0" * 33, "COLLECTED#x"]
+# an invitation: a well-formed id of none is 404, like a malformed one
+HOSTILE_VALUES["invitationId"] = [*HOSTILE_IDS, "iv_" + "0" * 32, "iv_" + "0" * 33, "INVITATION#x"]
+HOSTILE_VALUES["token"] += ["pvi_" + "0" * 64 + "A" * 43, "pvi_" + "0" * 64 + "A" * 44, "pvi_"]
+# a workspace's member: a well-formed id of no member is 404, like a malformed one
+HOSTILE_VALUES["userId"] = [*HOSTILE_IDS, "0" * 8 + "-0000-4000-8000-" + "0" * 12, "MEMBER#x"]
 
 
 # Idempotent removals that check only the id's shape, never what it names: one can always
@@ -1643,6 +1824,9 @@ LISTINGS = [
     "GET /v1/collections/{id}",
     "GET /v1/users/me/collections",
     "GET /v1/users/{username}/collections",
+    "GET /v1/workspaces",
+    "GET /v1/workspaces/{id}/members",
+    "GET /v1/workspaces/{id}/invitations",
 ]
 SEARCH = "GET /v1/search"
 SUGGEST = "GET /v1/search/suggest"

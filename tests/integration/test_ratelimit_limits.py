@@ -267,6 +267,7 @@ def test_the_seed_numbers_and_per_stage_overrides():
         "webhook": Limit(30, 3600),
         "import": Limit(20, 3600),
         "report": Limit(10, 3600),
+        "invitation": Limit(50, 3600),
         "general": Limit(100, 60),
     } == DEFAULTS
     assert limits_for("dev")["general"] == Limit(300, 60)

@@ -51,6 +51,24 @@ class Conflict(DomainError):
     code, status = "CONFLICT", 409
 
 
+class SlugTaken(Conflict):
+    """Another workspace holds that slug (workspace slugs are unique across the product)."""
+
+    code = "SLUG_TAKEN"
+
+
+class LastOwner(Conflict):
+    """The change would leave a team workspace without an owner (decision 73)."""
+
+    code = "LAST_OWNER"
+
+
+class PersonalWorkspace(Conflict):
+    """A personal workspace is not renamed, deleted, or shared (decision 72)."""
+
+    code = "PERSONAL_WORKSPACE"
+
+
 class Gone(DomainError):
     """What a link named is gone for good (a deleted prompt's slug: never given again)."""
 

@@ -266,6 +266,8 @@ class GuardItem(Item, discriminator="Guard"):
 
     user_id = UnicodeAttribute(null=True, attr_name="userId")
     rater = UnicodeAttribute(null=True)  # a guest-source guard's holder: g:<keyed hash>
+    # PK=WORKSPACESLUG#<slug>: the team workspace holding the slug (issue 14, decision 72)
+    workspace_id = UnicodeAttribute(null=True, attr_name="workspaceId")
 
 
 # --- engagement (issue 4): every count is derived from these items by the counters consumer ---
@@ -827,6 +829,64 @@ class CollectionEntryItem(Item, discriminator="CollectionEntry"):
     prompt_id = UnicodeAttribute(attr_name="promptId")
     rank = IntegerAttribute()
     added_at = UnicodeAttribute(attr_name="addedAt")
+
+
+# --- workspaces (issue 14, docs/workspaces.md, decisions 72 and 73) ----------------------------
+
+
+class WorkspaceItem(Item, discriminator="Workspace"):
+    """PK=WORKSPACE#<wid>, SK=META: a team workspace (a personal one is derived, never stored).
+    ``memberCount`` and ``ownerCount`` change in the same transaction as the member items, so
+    the member cap and "the last owner stays" are conditions, not checks before a write."""
+
+    workspace_id = UnicodeAttribute(attr_name="workspaceId")
+    name = UnicodeAttribute()
+    slug = UnicodeAttribute()
+    member_count = IntegerAttribute(attr_name="memberCount")
+    owner_count = IntegerAttribute(attr_name="ownerCount")
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    updated_at = UnicodeAttribute(attr_name="updatedAt")
+
+
+class WorkspaceMemberItem(Item, discriminator="WorkspaceMember"):
+    """PK=WORKSPACE#<wid>, SK=MEMBER#<uid>: one member and their role. GSI1 WORKSPACES#<uid> /
+    <joinedAt>#<wid> lists a person's workspaces (one Query). Who invited whom is not kept
+    here (it would name a deleted account in others' workspaces): the audit log records it."""
+
+    workspace_id = UnicodeAttribute(attr_name="workspaceId")
+    user_id = UnicodeAttribute(attr_name="userId")
+    role = UnicodeAttribute()  # owner | admin | editor | viewer (workspaces/roles.py)
+    joined_at = UnicodeAttribute(attr_name="joinedAt")
+
+
+class InvitationItem(Item, discriminator="Invitation"):
+    """PK=WORKSPACE#<wid>, SK=INVITATION#<iid>: an invitation by email (decisions 74, 75).
+    Only the SHA-256 of the token's secret is stored. GSI1 INVITATIONS#<wid> / <endsAt>#<iid>
+    is written only while pending (sparse), so the pending list is one Query with ``endsAt``
+    after now as its key condition. ``status`` pending | accepted | revoked (expired is
+    pending past ``endsAt``); the TTL keeps an ended one 30 days to answer 410."""
+
+    workspace_id = UnicodeAttribute(attr_name="workspaceId")
+    invitation_id = UnicodeAttribute(attr_name="invitationId")
+    email = UnicodeAttribute()  # lowercased
+    role = UnicodeAttribute()
+    invited_by = UnicodeAttribute(attr_name="invitedBy")
+    token_hash = UnicodeAttribute(attr_name="tokenHash")
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    ends_at = UnicodeAttribute(attr_name="endsAt")
+    accepted_by = UnicodeAttribute(null=True, attr_name="acceptedBy")
+    accepted_at = UnicodeAttribute(null=True, attr_name="acceptedAt")
+    revoked_at = UnicodeAttribute(null=True, attr_name="revokedAt")
+
+
+class InviteeItem(Item, discriminator="Invitee"):
+    """PK=WORKSPACE#<wid>, SK=INVITEE#<email>: the one pending invitation of an address in a
+    workspace (decision 74), written with the invitation and deleted when it is accepted or
+    revoked; an expired one is overwritten (its ``endsAt`` is past) and swept by the TTL."""
+
+    invitation_id = UnicodeAttribute(attr_name="invitationId")
+    ends_at = UnicodeAttribute(attr_name="endsAt")
 
 
 META = "META"

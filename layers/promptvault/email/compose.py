@@ -252,3 +252,38 @@ def unsubscribe_page(category: str, token: str) -> str:
         token=token,
         in_app=category in CATEGORIES,
     )
+
+
+INVITATION = "invitation"
+_ROLE_WORDS = {
+    "owner": "an owner",
+    "admin": "an admin",
+    "editor": "an editor",
+    "viewer": "a viewer",
+}
+
+
+def invitation_email(
+    inviter: str, workspace: str, role: str, email: str, link: str, expires: str
+) -> Email:
+    """An invitation to a workspace (decision 74): who invited, to what, as what, the one-time
+    link and when it ends. Transactional: no unsubscribe link (no preference stops it; the
+    recipient may have no account), no List-Unsubscribe headers."""
+    if role not in _ROLE_WORDS:
+        raise ValueError(f"not a workspace role: {role!r}")
+    inviter, workspace = one_line(inviter) or "Someone", one_line(workspace)
+    subject = f"{inviter} invited you to “{workspace}” on {PRODUCT}"
+    values = {
+        "subject": subject,
+        "inviter": inviter,
+        "workspace": workspace,
+        "role_words": _ROLE_WORDS[role],
+        "email": one_line(email),
+        "link": _absolute(link),
+        "expires": expires,
+    }
+    return Email(
+        subject=subject,
+        text=_render(f"{INVITATION}.txt", **values),
+        html=_render(f"{INVITATION}.html", **values),
+    )

@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Limit | None] = {
     "webhook": Limit(30, 3600),  # creating webhooks and test pings (each ping is an HTTP call)
     "comment": Limit(20, 600),  # writing comments and replies: a conversation, not a flood
     "report": Limit(10, 3600),  # reports filed: each one lands in a moderator's queue
+    "invitation": Limit(50, 3600),  # invitations made: each one is an email to an address
     "general": Limit(100, 60),
 }
 
@@ -55,6 +56,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "webhook": ("webhook",),
     "comment": ("comment",),
     "report": ("report",),
+    "invitation": ("invitation",),
     "general": ("general",),
     "none": (),
 }

@@ -6,8 +6,10 @@ the two lists to the models, so a new type cannot be forgotten. Decision: all th
 prompts are deleted, public ones too (their text is the user's own), with their versions,
 slugs and fork links; others' forks are their copies and stay.
 
-Order: password check (Cognito InitiateAuth), then keys (a leaked key dies first), follows,
-bookmarks, ratings, collections, prompts, moderation records (anonymised), rate counters,
+Order: password check (Cognito InitiateAuth), the workspaces check (the last owner of a team
+workspace with other members is refused, 409, before anything goes: decision 73), then keys
+(a leaked key dies first), follows, bookmarks, ratings, collections, workspace memberships,
+prompts, moderation records (anonymised), rate counters,
 notification preferences, the Cognito user, and last the profile with its guards: the email
 is free at once, the username is held (``directory.delete_profile``: the name and an expiry,
 no user id or email) for ``USERNAME_HOLD_DAYS`` so no one else can take it over at once.
@@ -41,6 +43,7 @@ from promptvault.prompts import service as prompts
 from promptvault.reports import service as reports
 from promptvault.users import follows
 from promptvault.webhooks import service as webhooks
+from promptvault.workspaces import service as workspaces
 
 # type -> what erases it (documentation; ``delete_account`` runs them in order)
 ERASED: dict[str, str] = {
@@ -115,6 +118,13 @@ ERASED |= {
     "Imported": "PK USER#<uid> IMPORTED#, with the imports",
     "ImportQuota": "PK USER#<uid> IMPORTDAY#, with the imports",
 }
+ERASED |= {
+    "Workspace": "a team workspace whose only member the person was, with its memberships "
+    "(workspaces.service.forget); one with other members and no other owner refuses the "
+    "deletion (409 LAST_OWNER) until ownership moves; the item names no one",
+    "WorkspaceMember": "GSI1 WORKSPACES#<uid> (workspaces.service.forget), each removed with "
+    "the workspace's counts",
+}
 NOT_PERSONAL: dict[str, str] = {
     "Usage": "a view or copy of a prompt: prompt id and kind only, expires in 2 days",
     "TagCount": "a tag's count of public prompts: the tag and a number",
@@ -170,6 +180,7 @@ def delete_account(caller: Caller, password: str) -> dict[str, int]:
     """What was removed, by kind (for the log and the tests)."""
     profile = _profile_or_404(caller)
     accounts.login(profile.email, password)  # re-authentication: wrong password is 401
+    departure = workspaces.prepare_departure(caller.user_id)  # last owner: 409, nothing done
     steps: list[tuple[str, Callable[[], int]]] = [
         ("apiKeys", lambda: apikeys.delete_all(caller.user_id)),
         ("webhooks", lambda: webhooks.forget(caller.user_id)),
@@ -177,6 +188,7 @@ def delete_account(caller: Caller, password: str) -> dict[str, int]:
         ("bookmarks", lambda: _bookmarks(caller.user_id)),
         ("ratings", lambda: _ratings(caller.user_id)),
         ("collections", lambda: collections.delete_collections_of(caller.user_id)),
+        ("workspaces", lambda: workspaces.forget(departure)),
         ("comments", lambda: comments.forget_author(caller.user_id)),
         ("commentLikes", lambda: comments.forget_likes(caller.user_id)),
         ("mentions", lambda: comments.forget_mentioned(caller.user_id, profile.username)),

@@ -1,0 +1,5 @@
+"""GET /v1/workspaces/{id}/invitations"""
+
+from promptvault.web.entry import entry
+
+handler = entry("workspaces_invitations_list")

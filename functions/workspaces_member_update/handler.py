@@ -1,0 +1,5 @@
+"""PATCH /v1/workspaces/{id}/members/{userId}"""
+
+from promptvault.web.entry import entry
+
+handler = entry("workspaces_member_update")

@@ -1,0 +1,5 @@
+"""GET /v1/workspaces/{id}/members"""
+
+from promptvault.web.entry import entry
+
+handler = entry("workspaces_members")

@@ -1,0 +1,5 @@
+"""PATCH /v1/workspaces/{id}"""
+
+from promptvault.web.entry import entry
+
+handler = entry("workspaces_update")

@@ -1,0 +1,1 @@
+"""Workspaces (issue 14): a personal one for everyone, team ones with members and roles."""
