@@ -13,9 +13,13 @@ from typing import Any
 
 import schemathesis
 import yaml
+from schemathesis.core.media_types import YAML_MEDIA_TYPES
+
+# Every YAML media type is replaced: schemathesis takes the first registered one of the family,
+# so registering application/yaml alone would leave its own reader in front.
 
 
-@schemathesis.deserializer("application/yaml")
+@schemathesis.deserializer(*YAML_MEDIA_TYPES)
 def yaml_stream(_context: Any, response: Any) -> list[Any]:
     text = response.content.decode(response.encoding or "utf-8")
     return [document for document in yaml.safe_load_all(text) if document is not None]
