@@ -36,6 +36,7 @@ from tests.e2e.conftest import ROOT, LocalStage, new_account, running_local
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("schemathesis")]
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+HOOKS = "tests.e2e.schemathesis_hooks"  # how a YAML stream is read back (RFC 9512)
 PHASES = "examples,coverage,fuzzing,stateful"
 FIXED_SEED = 15  # the issue that asked for this run
 MIN_CASES = 2_000
@@ -104,7 +105,13 @@ def _run(
     started = time.monotonic()
     # check=False: a failing run exits 1, and its report says why
     finished = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=RUN_SECONDS, check=False
+        command,
+        cwd=ROOT,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": HOOKS},
+        capture_output=True,
+        text=True,
+        timeout=RUN_SECONDS,
+        check=False,
     )
     report: dict[str, Any] = json.loads((reports / "report.json").read_text())
     report["wall_seconds"] = time.monotonic() - started

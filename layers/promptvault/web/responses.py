@@ -107,7 +107,11 @@ def web_refusals(route: Route, takes_body: bool) -> tuple[int, ...]:
 
 PAGE = "text/html"  # the media type the document declares for pages (sent with a charset)
 _PAGE = {"schema": {"type": "string"}}
-_JSON_FILE = {"schema": {"type": "array", "items": {"type": "object"}}}
+# A file of documents (the export's json: one array; its yaml: a stream of one document per
+# prompt, RFC 9512) is declared as what a reader of that media type gets back: a list of
+# objects. Other files (csv, markdown) are text.
+_DOCUMENTS_FILE = {"schema": {"type": "array", "items": {"type": "object"}}}
+YAML = "application/yaml"
 
 
 def documented(
@@ -124,8 +128,7 @@ def documented(
     ``files``: the success is a file in one of these media types instead of the envelope."""
     success: dict[str, Any] = {"description": description}
     if files:
-        # a JSON file (the export's json: a list of prompts) is JSON, the others text
-        success["content"] = {m: _JSON_FILE if m == JSON else _PAGE for m in files}
+        success["content"] = {m: _DOCUMENTS_FILE if m in (JSON, YAML) else _PAGE for m in files}
     elif status in pages:
         success["content"] = {PAGE: _PAGE}
     elif model is not None and status != 204:
