@@ -14,11 +14,12 @@ import pytest
 from bench.counting import counting_aws_calls
 from infra.local.outbox import sent_emails
 from promptvault.core.clock import utcnow
+from promptvault.data.models import InvitationItem
 from promptvault.identity import directory
 from promptvault.workspaces import invitation_repository, invitations, service
 from promptvault.workspaces.roles import Role
 from tests.support.api import Reply, call
-from tests.support.factories import User, sign_up
+from tests.support.factories import PASSWORD, User, sign_up
 from tests.support.settings import stage_env
 
 LINK = re.compile(r"https?://\S+/v1/invitations/(pvi_[A-Za-z0-9_-]+)/accept")
@@ -436,3 +437,25 @@ def test_a_stage_without_a_sender_sends_nothing_and_still_invites(owner):
     assert made.status == 201, made.body
     assert "SendEmail" not in counter.snapshot()
     assert emails_to(person.email) == []
+
+
+def test_a_deleted_account_is_named_in_no_invitation_of_the_workspaces_it_left(owner):
+    admin, newcomer = sign_up(), sign_up()
+    workspace_id, token, _ = invited(owner, admin, "admin")
+    assert accept(token, admin).status == 200
+    assert invite(admin, workspace_id, newcomer.email).status == 201
+    assert accept(token_sent_to(newcomer.email), newcomer).status == 200
+
+    gone = call("DELETE", "/v1/users/me", {"password": PASSWORD}, token=admin.token)
+
+    assert gone.status == 204, gone.body
+    records = list(
+        InvitationItem.query(
+            f"WORKSPACE#{workspace_id}",
+            InvitationItem.sk.startswith("INVITATION#"),
+        )
+    )
+    assert sorted((r.invited_by, r.accepted_by) for r in records) == sorted(
+        [(owner.id, "deleted-user"), ("deleted-user", newcomer.id)]
+    )
+    assert admin.id not in str([r.attribute_values for r in records])

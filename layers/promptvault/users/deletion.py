@@ -124,8 +124,13 @@ ERASED |= {
     "deletion (409 LAST_OWNER) until ownership moves; the item names no one",
     "WorkspaceMember": "GSI1 WORKSPACES#<uid> (workspaces.service.forget), each removed with "
     "the workspace's counts",
+    "Invitation": "in each workspace the person leaves (workspaces.service.forget): their id "
+    "as the sender or the account that accepted becomes deleted-user; the workspace keeps its "
+    "record of the address invited, which ends in 7 days and goes by TTL 30 days later",
 }
 NOT_PERSONAL: dict[str, str] = {
+    "Invitee": "a workspace's one live invitation of an address: the address an admin typed "
+    "and the invitation's id, no account; deleted on accept or revoke, else gone by TTL",
     "Usage": "a view or copy of a prompt: prompt id and kind only, expires in 2 days",
     "TagCount": "a tag's count of public prompts: the tag and a number",
     "CategoryCount": "a category's count of public prompts: the slug and a number",

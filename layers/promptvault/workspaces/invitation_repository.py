@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.update import Action
 
 from promptvault.data.models import META, InvitationItem, InviteeItem, Item, WorkspaceItem
 from promptvault.data.transactions import failed_at, transaction
@@ -223,3 +224,30 @@ def _accepted(user_id: str, now: str, swept_at: datetime) -> list[Any]:
         InvitationItem.gsi1sk.remove(),
         InvitationItem.expires_at.set(swept_at),
     ]
+
+
+DELETED_USER = "deleted-user"  # as reports and moderation records name a deleted account
+
+
+def forget_person(workspace_id: str, user_id: str) -> int:
+    """A deleted account's id out of one workspace's invitations, as the admin who sent one or
+    the account that accepted one (the workspace keeps its record of who was invited, by
+    address). One Query of the partition's invitations, one UpdateItem per invitation named."""
+    changed = 0
+    query = InvitationItem.query(
+        workspaces.workspace_pk(workspace_id),
+        InvitationItem.sk.startswith(INVITATION_PREFIX),
+    )
+    for invitation in query:
+        actions: list[Action] = [
+            attribute.set(DELETED_USER)
+            for attribute, value in (
+                (InvitationItem.invited_by, invitation.invited_by),
+                (InvitationItem.accepted_by, invitation.accepted_by),
+            )
+            if value == user_id
+        ]
+        if actions:
+            invitation.update(actions=actions)
+            changed += 1
+    return changed

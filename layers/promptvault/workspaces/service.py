@@ -27,6 +27,7 @@ from promptvault.core.errors import (
 from promptvault.core.ids import new_id
 from promptvault.data.models import UserItem, WorkspaceItem, WorkspaceMemberItem
 from promptvault.identity import directory
+from promptvault.workspaces import invitation_repository
 from promptvault.workspaces import repository as repo
 from promptvault.workspaces.roles import Action, Role, can
 from promptvault.workspaces.schemas import (
@@ -364,5 +365,5 @@ def forget(departure: Departure) -> int:
             repo.remove_member(member)
         except repo.Refused as refused:  # made last owner meanwhile: the person may retry
             raise _last_owner(member) from refused
-        count += 1
+        count += 1 + invitation_repository.forget_person(member.workspace_id, member.user_id)
     return count
