@@ -137,6 +137,41 @@ def _queue_arn(sqs: Any, url: str) -> str:
     return str(attributes["Attributes"]["QueueArn"])
 
 
+def _queue_with_dlq(
+    sqs: Any, name: str, visibility_timeout: int, max_receive_count: int
+) -> tuple[str, str, str, str]:
+    """A DLQ and the queue redriving to it after ``max_receive_count`` receives: (queue url,
+    queue ARN, DLQ url, DLQ ARN)."""
+    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    dlq_arn = _queue_arn(sqs, dlq_url)
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count}
+    queue_url = sqs.create_queue(
+        QueueName=name,
+        Attributes={
+            "VisibilityTimeout": str(visibility_timeout),
+            "RedrivePolicy": json.dumps(redrive),
+        },
+    )["QueueUrl"]
+    return queue_url, _queue_arn(sqs, queue_url), dlq_url, dlq_arn
+
+
+def _allow_send(sqs: Any, queue_url: str, queue_arn: str, service: str, source_arn: str) -> None:
+    """The queue policy letting one AWS service send, from one source (a rule, a bucket)."""
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": service},
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+                "Condition": {"ArnEquals": {"aws:SourceArn": source_arn}},
+            }
+        ],
+    }
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
+
+
 def create_event_queue(
     bus: str,
     trigger: Trigger,
@@ -152,34 +187,14 @@ def create_event_queue(
 
     sqs, events = boto3.client("sqs"), boto3.client("events")
     name = resource_name(prefix, trigger.function)
-    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
-    dlq_arn = _queue_arn(sqs, dlq_url)
-    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count}
-    queue_url = sqs.create_queue(
-        QueueName=name,
-        Attributes={
-            "VisibilityTimeout": str(visibility_timeout),
-            "RedrivePolicy": json.dumps(redrive),
-        },
-    )["QueueUrl"]
-    queue_arn = _queue_arn(sqs, queue_url)
+    queue_url, queue_arn, dlq_url, dlq_arn = _queue_with_dlq(
+        sqs, name, visibility_timeout, max_receive_count
+    )
     pattern = event_pattern(trigger)
     rule_arn = events.put_rule(
         Name=name, EventBusName=bus, EventPattern=json.dumps(pattern), State="ENABLED"
     )["RuleArn"]
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "events.amazonaws.com"},
-                "Action": "sqs:SendMessage",
-                "Resource": queue_arn,
-                "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
-            }
-        ],
-    }
-    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
+    _allow_send(sqs, queue_url, queue_arn, "events.amazonaws.com", rule_arn)
     events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
     return EventQueue(
         function=trigger.function,
@@ -234,31 +249,11 @@ def create_upload_queue(
     sqs, s3 = boto3.client("sqs"), boto3.client("s3")
     s3.create_bucket(Bucket=bucket)
     name = resource_name(prefix, trigger.function)
-    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
-    dlq_arn = _queue_arn(sqs, dlq_url)
-    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count}
-    queue_url = sqs.create_queue(
-        QueueName=name,
-        Attributes={
-            "VisibilityTimeout": str(visibility_timeout),
-            "RedrivePolicy": json.dumps(redrive),
-        },
-    )["QueueUrl"]
-    queue_arn = _queue_arn(sqs, queue_url)
+    queue_url, queue_arn, dlq_url, dlq_arn = _queue_with_dlq(
+        sqs, name, visibility_timeout, max_receive_count
+    )
     bucket_arn = f"arn:aws:s3:::{bucket}"
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "s3.amazonaws.com"},
-                "Action": "sqs:SendMessage",
-                "Resource": queue_arn,
-                "Condition": {"ArnEquals": {"aws:SourceArn": bucket_arn}},
-            }
-        ],
-    }
-    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
+    _allow_send(sqs, queue_url, queue_arn, "s3.amazonaws.com", bucket_arn)
     s3.put_bucket_notification_configuration(
         Bucket=bucket,
         NotificationConfiguration={

@@ -129,6 +129,32 @@ class EventsStack(Stack):
 
     # --- shared pieces ----------------------------------------------------------------------
 
+    def _queue_function(
+        self, trigger: Trigger, queue: sqs.IQueue, **options: Any
+    ) -> ServiceFunction:
+        """The trigger's function, allowed to consume its queue, and the SQS mapping that feeds
+        it batches with partial failures reported (``events:queue`` and ``uploads:queue``)."""
+        function = self._function(
+            trigger,
+            [iam.PolicyStatement(actions=list(QUEUE_CONSUME), resources=[queue.queue_arn])],
+            **options,
+        )
+        mapping = lambda_.CfnEventSourceMapping(
+            function,
+            "QueueMapping",
+            function_name=function.function.function_name,
+            event_source_arn=queue.queue_arn,
+            batch_size=trigger.batch_size or SQS_BATCH_SIZE,
+            function_response_types=["ReportBatchItemFailures"],
+        )
+        acknowledge(
+            mapping,
+            "Serverless-LambdaEventSourceMappingDestination",
+            "SQS event source mappings take no on-failure destination (streams and Kafka "
+            "only); the queue's redrive policy moves a failing message to its alarmed DLQ.",
+        )
+        return function
+
     def _function(
         self,
         trigger: Trigger,
@@ -254,25 +280,7 @@ class EventsStack(Stack):
         )
         for target in (queue, delivery_dlq):
             self._allow_service(target, "events.amazonaws.com", rule.attr_arn)
-        function = self._function(
-            trigger,
-            [iam.PolicyStatement(actions=list(QUEUE_CONSUME), resources=[queue.queue_arn])],
-            own_queue=queue,
-        )
-        mapping = lambda_.CfnEventSourceMapping(
-            function,
-            "QueueMapping",
-            function_name=function.function.function_name,
-            event_source_arn=queue.queue_arn,
-            batch_size=trigger.batch_size or SQS_BATCH_SIZE,
-            function_response_types=["ReportBatchItemFailures"],
-        )
-        acknowledge(
-            mapping,
-            "Serverless-LambdaEventSourceMappingDestination",
-            "SQS event source mappings take no on-failure destination (streams and Kafka "
-            "only); the queue's redrive policy moves a failing message to its alarmed DLQ.",
-        )
+        self._queue_function(trigger, queue, own_queue=queue)
 
     # --- uploads:queue ----------------------------------------------------------------------
 
@@ -350,26 +358,7 @@ class EventsStack(Stack):
             "Uploads are short-lived import files (deleted after 3 days); who uploaded what is "
             "the import's own record in the table, and the object's key names its owner.",
         )
-        function = self._function(
-            trigger,
-            [iam.PolicyStatement(actions=list(QUEUE_CONSUME), resources=[queue.queue_arn])],
-            timeout=IMPORT_TIMEOUT,
-            memory_size=IMPORT_MEMORY_MB,
-        )
-        mapping = lambda_.CfnEventSourceMapping(
-            function,
-            "QueueMapping",
-            function_name=function.function.function_name,
-            event_source_arn=queue.queue_arn,
-            batch_size=trigger.batch_size or SQS_BATCH_SIZE,
-            function_response_types=["ReportBatchItemFailures"],
-        )
-        acknowledge(
-            mapping,
-            "Serverless-LambdaEventSourceMappingDestination",
-            "SQS event source mappings take no on-failure destination (streams and Kafka "
-            "only); the queue's redrive policy moves a failing message to its alarmed DLQ.",
-        )
+        self._queue_function(trigger, queue, timeout=IMPORT_TIMEOUT, memory_size=IMPORT_MEMORY_MB)
 
     # --- schedule ---------------------------------------------------------------------------
 
