@@ -24,6 +24,7 @@ from pynamodb.expressions.update import Action
 
 from promptvault.collections.ordering import sort_key
 from promptvault.data.models import META, CollectionEntryItem, CollectionItem, Item, prompt_pk
+from promptvault.data.pages import page
 from promptvault.data.transactions import transaction
 
 ENTRY_PREFIX = "COLLECTED#"
@@ -51,11 +52,6 @@ def entries_key(collection_id: str) -> str:
 
 def entry_sk(collection_id: str) -> str:
     return f"{ENTRY_PREFIX}{collection_id}"
-
-
-def _page(results: Any) -> tuple[list[Any], dict[str, Any] | None]:
-    items = list(results)
-    return items, results.last_evaluated_key
 
 
 def new_collection(
@@ -163,7 +159,7 @@ def query_entries(
     collection_id: str, limit: int, start: dict[str, Any] | None
 ) -> tuple[list[CollectionEntryItem], dict[str, Any] | None]:
     """A page of a collection's entries, in the collection's order."""
-    return _page(
+    return page(
         CollectionEntryItem.by_owner.query(
             entries_key(collection_id), limit=limit, last_evaluated_key=start
         )
@@ -239,7 +235,7 @@ def query_owned(
     owner_id: str, limit: int, start: dict[str, Any] | None
 ) -> tuple[list[CollectionItem], dict[str, Any] | None]:
     """A person's collections, newest first."""
-    return _page(
+    return page(
         CollectionItem.by_owner.query(
             owned_key(owner_id), scan_index_forward=False, limit=limit, last_evaluated_key=start
         )
@@ -250,7 +246,7 @@ def query_public_of(
     owner_id: str, limit: int, start: dict[str, Any] | None
 ) -> tuple[list[CollectionItem], dict[str, Any] | None]:
     """A person's public collections, newest first (GSI2 holds only public ones)."""
-    return _page(
+    return page(
         CollectionItem.feed.query(
             public_key(owner_id), scan_index_forward=False, limit=limit, last_evaluated_key=start
         )

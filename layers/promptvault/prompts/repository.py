@@ -46,6 +46,7 @@ from promptvault.data.models import (
     share_sk,
     version_sk,
 )
+from promptvault.data.pages import page
 from promptvault.data.transactions import failed_at, failed_conditions, transaction
 
 
@@ -226,11 +227,6 @@ def get_version(prompt_id: str, number: int) -> VersionItem | None:
 def get_versions(prompt_id: str, numbers: Iterable[int]) -> dict[int, VersionItem]:
     keys = [(prompt_pk(prompt_id), version_sk(n)) for n in set(numbers)]
     return {v.number: v for v in VersionItem.batch_get(keys)}
-
-
-def page(results: Any) -> tuple[list[Any], dict[str, Any] | None]:
-    items = list(results)
-    return items, results.last_evaluated_key
 
 
 def query_versions(

@@ -16,6 +16,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from promptvault.data.models import META, GuardItem, Item, WorkspaceItem, WorkspaceMemberItem
+from promptvault.data.pages import page
 from promptvault.data.transactions import failed_at, transaction
 from promptvault.workspaces.roles import Role
 
@@ -46,11 +47,6 @@ def mine_key(user_id: str) -> str:
 
 def slug_pk(slug: str) -> str:
     return f"WORKSPACESLUG#{slug}"
-
-
-def _page(results: Any) -> tuple[list[Any], dict[str, Any] | None]:
-    items = list(results)
-    return items, results.last_evaluated_key
 
 
 def new_member(workspace_id: str, user_id: str, role: Role, now: str) -> WorkspaceMemberItem:
@@ -243,7 +239,7 @@ def query_members(
     workspace_id: str, limit: int, start: dict[str, Any] | None
 ) -> tuple[list[WorkspaceMemberItem], dict[str, Any] | None]:
     """A page of a workspace's members, by user id."""
-    return _page(
+    return page(
         WorkspaceMemberItem.query(
             workspace_pk(workspace_id),
             WorkspaceMemberItem.sk.startswith(MEMBER_PREFIX),
@@ -257,7 +253,7 @@ def query_mine(
     user_id: str, limit: int, start: dict[str, Any] | None
 ) -> tuple[list[WorkspaceMemberItem], dict[str, Any] | None]:
     """A page of a person's memberships, oldest first."""
-    return _page(
+    return page(
         WorkspaceMemberItem.by_owner.query(mine_key(user_id), limit=limit, last_evaluated_key=start)
     )
 
