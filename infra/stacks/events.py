@@ -218,6 +218,27 @@ class EventsStack(Stack):
         self.dead_letter_queues.append(DeadLetterQueue(name, holds))
         return queue
 
+    def _redriven_queue(
+        self, scope: Construct, trigger: Trigger, what: str, timeout_seconds: int
+    ) -> sqs.Queue:
+        """A trigger's queue (``Queue`` in ``scope``), redriving to its alarmed DLQ after
+        ``MAX_RECEIVE_COUNT`` receives; visible again after the function's timeout allows."""
+        name = function_name(self.config, trigger.function)
+        dead_letters = self._dead_letter_queue(
+            scope, f"{name}-dlq", f"{trigger.function}: {what} that failed {MAX_RECEIVE_COUNT}x"
+        )
+        return sqs.Queue(
+            scope,
+            "Queue",
+            queue_name=name,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(VISIBILITY_PER_TIMEOUT * timeout_seconds),
+            dead_letter_queue=sqs.DeadLetterQueue(
+                queue=dead_letters, max_receive_count=MAX_RECEIVE_COUNT
+            ),
+        )
+
     def _allow_service(self, queue: sqs.Queue, service: str, source_arn: str) -> None:
         """Only this rule (or topic) may send to the queue, as its service."""
         queue.add_to_resource_policy(
@@ -234,21 +255,8 @@ class EventsStack(Stack):
     def _queue_consumer(self, trigger: Trigger) -> None:
         name = function_name(self.config, trigger.function)
         scope = Construct(self, f"{_camel(trigger.function)}Queue")
-        dead_letters = self._dead_letter_queue(
-            scope, f"{name}-dlq", f"{trigger.function}: messages that failed {MAX_RECEIVE_COUNT}x"
-        )
-        queue = sqs.Queue(
-            scope,
-            "Queue",
-            queue_name=name,
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            visibility_timeout=Duration.seconds(
-                VISIBILITY_PER_TIMEOUT * self.config.function_timeout_seconds
-            ),
-            dead_letter_queue=sqs.DeadLetterQueue(
-                queue=dead_letters, max_receive_count=MAX_RECEIVE_COUNT
-            ),
+        queue = self._redriven_queue(
+            scope, trigger, "messages", self.config.function_timeout_seconds
         )
         undelivered = Construct(scope, "Delivery")
         delivery_dlq = self._dead_letter_queue(
@@ -285,25 +293,9 @@ class EventsStack(Stack):
     # --- uploads:queue ----------------------------------------------------------------------
 
     def _uploads_consumer(self, trigger: Trigger) -> None:
-        name = function_name(self.config, trigger.function)
         scope = Construct(self, f"{_camel(trigger.function)}Uploads")
         bucket_name = uploads.bucket_name(self.config)
-        dead_letters = self._dead_letter_queue(
-            scope, f"{name}-dlq", f"{trigger.function}: uploads that failed {MAX_RECEIVE_COUNT}x"
-        )
-        queue = sqs.Queue(
-            scope,
-            "Queue",
-            queue_name=name,
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            visibility_timeout=Duration.seconds(
-                VISIBILITY_PER_TIMEOUT * int(IMPORT_TIMEOUT.to_seconds())
-            ),
-            dead_letter_queue=sqs.DeadLetterQueue(
-                queue=dead_letters, max_receive_count=MAX_RECEIVE_COUNT
-            ),
-        )
+        queue = self._redriven_queue(scope, trigger, "uploads", int(IMPORT_TIMEOUT.to_seconds()))
         # by name, not by the bucket's attribute: the bucket's notification depends on this
         # policy (S3 checks it can send when the notification is put), so no cycle
         allowed = queue.add_to_resource_policy(
